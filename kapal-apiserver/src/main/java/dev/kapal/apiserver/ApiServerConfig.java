@@ -1,0 +1,73 @@
+package dev.kapal.apiserver;
+
+import dev.kapal.apiserver.auth.Authenticator;
+import dev.kapal.apiserver.auth.Authorizer;
+import dev.kapal.storage.Store;
+import java.net.InetAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the API server needs from whoever composes it.
+ *
+ * @param bindAddress      the address to listen on (0.0.0.0 for all)
+ * @param port             the HTTPS port (6443; 0 picks a free one, see {@link ApiServer#port()})
+ * @param tls              the serving certificate and the CA that client certificates must chain to
+ * @param store            the datastore; the API server owns it from now on and closes it
+ * @param authenticators   tried in order after client-certificate authentication
+ * @param authorizer       the authorizer
+ * @param advertiseAddress the address other components and the {@code kubernetes} Endpoints use
+ * @param serviceIp        the first IP of the service CIDR: the {@code kubernetes} Service's ClusterIP
+ * @param serviceCidr      the service CIDR ({@code 10.43.0.0/16})
+ * @param clusterDomain    the cluster domain ({@code cluster.local})
+ * @param eventHistory     how long the watch cache keeps events for watches resuming from an older
+ *                         resourceVersion (upstream keeps up to 75 s in its cache; compaction keeps 5 min)
+ * @param maxRequestBytes  the largest request body accepted (upstream: 3 MiB); larger gets 413
+ */
+public record ApiServerConfig(
+        InetAddress bindAddress,
+        int port,
+        TlsMaterial tls,
+        Store store,
+        List<Authenticator> authenticators,
+        Authorizer authorizer,
+        InetAddress advertiseAddress,
+        InetAddress serviceIp,
+        String serviceCidr,
+        String clusterDomain,
+        Duration eventHistory,
+        int maxRequestBytes) {
+
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+    public ApiServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(store, "store");
+        authenticators = List.copyOf(authenticators);
+        Objects.requireNonNull(authorizer, "authorizer");
+        Objects.requireNonNull(advertiseAddress, "advertiseAddress");
+        Objects.requireNonNull(serviceIp, "serviceIp");
+        Objects.requireNonNull(serviceCidr, "serviceCidr");
+        Objects.requireNonNull(clusterDomain, "clusterDomain");
+        Objects.requireNonNull(eventHistory, "eventHistory");
+    }
+
+    /**
+     * The TLS identity of the server and the CA it trusts for client certificates.
+     *
+     * @param serverKey   the serving key
+     * @param serverChain the serving certificate chain, leaf first
+     * @param clientCa    client certificates must chain to this CA (CN = user, O = groups)
+     */
+    public record TlsMaterial(PrivateKey serverKey, List<X509Certificate> serverChain, X509Certificate clientCa) {
+        public TlsMaterial {
+            Objects.requireNonNull(serverKey, "serverKey");
+            serverChain = List.copyOf(serverChain);
+            Objects.requireNonNull(clientCa, "clientCa");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Authentication (who is calling) and authorization (may they) seams of the API server. */
+package dev.kapal.apiserver.auth;

@@ -1,0 +1,96 @@
+package dev.kapal.apiserver.registry;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kapal.api.StatusCause;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * What makes one kind different from another: defaulting, validation, the preparation of
+ * objects on create and update, selectable fields and graceful deletion. The generic store does
+ * everything else (metadata, resourceVersion, generation, status split, finalizers, storage).
+ *
+ * <p>Objects are JSON trees in the version being served. Methods that receive an object may
+ * modify it in place; they are called on private copies. Implementations are stateless (or
+ * thread-safe) and never touch storage.
+ *
+ * <p>Order on create: decode → {@link #prepareForCreate} → {@link #applyDefaults} →
+ * {@link #validate}. On update: decode → {@link #prepareForUpdate} → {@link #applyDefaults} →
+ * {@link #validateUpdate}. Metadata fields common to every kind (name, generateName, labels,
+ * annotations, finalizers, ownerReferences) are validated generically before the strategy runs.
+ */
+public interface Strategy {
+
+    /** A strategy that adds nothing to the generic behaviour. */
+    Strategy DEFAULT = new Strategy() {
+    };
+
+    /** Fills defaulted fields as upstream's defaulters do (so {@code get -o yaml} matches). */
+    default void applyDefaults(ObjectNode object) {
+    }
+
+    /**
+     * Clears what a client may not set on create (for kinds with a status subresource the
+     * generic store already drops {@code status} when {@link #resetStatusOnCreate()} is true).
+     */
+    default void prepareForCreate(ObjectNode object) {
+    }
+
+    /** Adjusts an update of the main resource given the stored object (status is kept generically). */
+    default void prepareForUpdate(ObjectNode object, ObjectNode old) {
+    }
+
+    /** Kind-specific validation of a new object; field paths as upstream reports them. */
+    default List<StatusCause> validate(ObjectNode object) {
+        return List.of();
+    }
+
+    /** Kind-specific validation of an update, including immutable fields. */
+    default List<StatusCause> validateUpdate(ObjectNode object, ObjectNode old) {
+        return validate(object);
+    }
+
+    /** Kind-specific validation of a status-subresource update. */
+    default List<StatusCause> validateStatusUpdate(ObjectNode object, ObjectNode old) {
+        return List.of();
+    }
+
+    /**
+     * Whether {@code metadata.generation} tracks spec changes (set to 1 on create, bumped when
+     * anything outside metadata and status changes). True for most workload kinds and CRs.
+     */
+    default boolean tracksGeneration() {
+        return false;
+    }
+
+    /** Whether a client-supplied {@code status} is dropped on create (kinds with a status subresource). */
+    default boolean resetStatusOnCreate() {
+        return true;
+    }
+
+    /**
+     * Field-selector values beyond {@code metadata.name} and {@code metadata.namespace}, which
+     * every kind supports. Keys are the selectable field paths ({@code spec.nodeName}); absent
+     * fields map to the empty string, as upstream.
+     */
+    default Map<String, String> selectableFields(ObjectNode object) {
+        return Map.of();
+    }
+
+    /** The field paths {@link #selectableFields} offers, so unsupported selectors can be refused. */
+    default List<String> selectableFieldNames() {
+        return List.of();
+    }
+
+    /**
+     * The grace period for deleting {@code object} when the client asked for
+     * {@code requestedSeconds} (empty if it did not ask). Empty means delete immediately; a value
+     * means set {@code deletionTimestamp} + {@code deletionGracePeriodSeconds} and leave the final
+     * removal to whoever owns the object (the kubelet for bound pods). Upstream: pods bound to a
+     * node get their {@code terminationGracePeriodSeconds}; everything else is immediate.
+     */
+    default OptionalLong gracefulDeletion(ObjectNode object, OptionalLong requestedSeconds) {
+        return OptionalLong.empty();
+    }
+}
