@@ -55,13 +55,13 @@ public final class RecordingWatcher implements Store.Watcher {
     }
 
     public List<WatchEvent> awaitEvents(int count) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= count || !errors.isEmpty());
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(20)).until(() -> events.size() >= count || !errors.isEmpty());
         assertThat(errors).as("watch errors").isEmpty();
         return events();
     }
 
     public StoreException awaitError() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !errors.isEmpty());
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(20)).until(() -> !errors.isEmpty());
         assertThat(errors).hasSize(1);
         return errors.get(0);
     }
