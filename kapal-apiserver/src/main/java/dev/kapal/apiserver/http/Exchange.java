@@ -58,6 +58,12 @@ public final class Exchange {
         return field == null ? Optional.empty() : Optional.ofNullable(field.getValue());
     }
 
+    /** The raw (still encoded) query string, empty when absent. */
+    public String rawQuery() {
+        String query = request.getHttpURI().getQuery();
+        return query == null ? "" : query;
+    }
+
     public List<String> queryValues(String name) {
         Fields.Field field = query.get(name);
         return field == null ? List.of() : field.getValues();

@@ -83,6 +83,16 @@ public final class HttpFront {
         return server;
     }
 
+    /** The selector compiler the front uses. */
+    public static Filters selectors() {
+        return new Selectors();
+    }
+
+    /** The patch engines the front uses. */
+    public static Patching patching() {
+        return new DefaultPatching();
+    }
+
     /** The bound port of a started server. */
     public static int port(Server server) {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
