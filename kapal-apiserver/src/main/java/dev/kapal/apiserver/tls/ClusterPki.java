@@ -1,0 +1,207 @@
+package dev.kapal.apiserver.tls;
+
+import dev.kapal.apiserver.ApiServerConfig;
+import dev.kapal.apiserver.auth.UserInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The cluster's certificates, kept in one directory ({@code <data-dir>/server/tls}) as k3s keeps
+ * them: a server CA that signs the API server's serving certificate, a separate client CA that
+ * signs client certificates (so a leaked serving key cannot mint users), the serving certificate
+ * and the admin client certificate ({@code CN=system:admin, O=system:masters}).
+ *
+ * <p>{@link #loadOrCreate} reuses what is on disk: the CAs are never replaced (every issued
+ * credential depends on them), so a CA certificate without its key is an error, not a reason to
+ * start over. Leaf certificates are reissued when missing, not signed by the current CA, not
+ * matching their key, within {@link #RENEW_BEFORE} of expiry, or, for the serving certificate,
+ * when the wanted names differ from the ones it carries.
+ */
+public final class ClusterPki {
+    public static final String SERVER_CA = "server-ca";
+    public static final String CLIENT_CA = "client-ca";
+    public static final String SERVING = "serving-kube-apiserver";
+    public static final String ADMIN = "client-admin";
+    public static final String ADMIN_USER = "system:admin";
+
+    static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    static final Duration LEAF_VALIDITY = Duration.ofDays(365);
+    /** Like k3s, leaf certificates are renewed at start-up once they are this close to expiry. */
+    static final Duration RENEW_BEFORE = Duration.ofDays(90);
+
+    private static final Set<PosixFilePermission> SECRET = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
+    private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+
+    private final IssuedCertificate serverCa;
+    private final IssuedCertificate clientCa;
+    private final IssuedCertificate serving;
+    private final IssuedCertificate admin;
+    private final List<String> generated;
+
+    private ClusterPki(IssuedCertificate serverCa, IssuedCertificate clientCa, IssuedCertificate serving,
+                       IssuedCertificate admin, List<String> generated) {
+        this.serverCa = serverCa;
+        this.clientCa = clientCa;
+        this.serving = serving;
+        this.admin = admin;
+        this.generated = List.copyOf(generated);
+    }
+
+    /**
+     * Loads the certificates under {@code directory}, creating or reissuing what is missing or
+     * stale (see the class comment).
+     *
+     * @param directory    where the files live; created with mode 0700 when absent
+     * @param servingNames every name the serving certificate must be valid for
+     * @throws IOException if the files cannot be read or written, or a CA is half there
+     */
+    public static ClusterPki loadOrCreate(Path directory, SubjectAlternativeNames servingNames) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(servingNames, "servingNames");
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY);
+        }
+        List<String> generated = new ArrayList<>();
+        long epochSeconds = Instant.now().getEpochSecond();
+        IssuedCertificate serverCa = loadOrCreateAuthority(directory, SERVER_CA,
+                "kapal-server-ca@" + epochSeconds, generated);
+        IssuedCertificate clientCa = loadOrCreateAuthority(directory, CLIENT_CA,
+                "kapal-client-ca@" + epochSeconds, generated);
+
+        Optional<IssuedCertificate> existingServing = loadUsableLeaf(directory, SERVING, serverCa)
+                .filter(leaf -> SubjectAlternativeNames.of(leaf.certificate()).equals(servingNames));
+        IssuedCertificate serving = existingServing.isPresent() ? existingServing.get() : write(directory, SERVING,
+                Certificates.issue(serverCa, Certificates.subject("kube-apiserver", List.of()),
+                        Certificates.Purpose.SERVER, servingNames, LEAF_VALIDITY), generated);
+
+        Optional<IssuedCertificate> existingAdmin = loadUsableLeaf(directory, ADMIN, clientCa);
+        IssuedCertificate admin = existingAdmin.isPresent() ? existingAdmin.get() : write(directory, ADMIN,
+                Certificates.issue(clientCa, Certificates.subject(ADMIN_USER, List.of(UserInfo.MASTERS_GROUP)),
+                        Certificates.Purpose.CLIENT, emptyNames(), LEAF_VALIDITY), generated);
+        return new ClusterPki(serverCa, clientCa, serving, admin, generated);
+    }
+
+    /** The CA that signed the serving certificate: what clients put in {@code certificate-authority-data}. */
+    public IssuedCertificate serverCa() {
+        return serverCa;
+    }
+
+    /** The CA client certificates must chain to. */
+    public IssuedCertificate clientCa() {
+        return clientCa;
+    }
+
+    public IssuedCertificate servingCertificate() {
+        return serving;
+    }
+
+    /** The admin's client certificate ({@code system:admin} in {@code system:masters}). */
+    public IssuedCertificate adminCertificate() {
+        return admin;
+    }
+
+    /** Which files ({@code server-ca}, {@code serving-kube-apiserver}, ...) this start created or reissued. */
+    public List<String> generated() {
+        return generated;
+    }
+
+    /** What the API server serves with and verifies clients against. */
+    public ApiServerConfig.TlsMaterial tlsMaterial() {
+        return new ApiServerConfig.TlsMaterial(serving.key(),
+                List.of(serving.certificate(), serverCa.certificate()), clientCa.certificate());
+    }
+
+    /**
+     * Issues a client certificate for {@code user} in {@code groups}, signed by the client CA and
+     * valid for a year. Nothing is written to disk.
+     */
+    public IssuedCertificate issueClientCertificate(String user, List<String> groups) {
+        Objects.requireNonNull(user, "user");
+        if (user.isEmpty()) {
+            throw new IllegalArgumentException("a client certificate needs a user name");
+        }
+        return Certificates.issue(clientCa, Certificates.subject(user, List.copyOf(groups)),
+                Certificates.Purpose.CLIENT, emptyNames(), LEAF_VALIDITY);
+    }
+
+    private static SubjectAlternativeNames emptyNames() {
+        return new SubjectAlternativeNames(Set.of(), Set.of());
+    }
+
+    private static IssuedCertificate loadOrCreateAuthority(Path directory, String name, String commonName,
+                                                           List<String> generated) throws IOException {
+        Path certificate = directory.resolve(name + ".crt");
+        Path key = directory.resolve(name + ".key");
+        boolean haveCertificate = Files.exists(certificate);
+        boolean haveKey = Files.exists(key);
+        if (haveCertificate && haveKey) {
+            IssuedCertificate authority = read(certificate, key);
+            if (!Certificates.keyMatches(authority.key(), authority.certificate())) {
+                throw new IOException(key + " is not the key of " + certificate);
+            }
+            return authority;
+        }
+        if (haveCertificate || haveKey) {
+            throw new IOException((haveCertificate ? key : certificate) + " is missing; restore it, or remove "
+                    + (haveCertificate ? certificate : key) + " to create a new CA (every credential it issued stops working)");
+        }
+        return write(directory, name, Certificates.selfSignedAuthority(commonName, CA_VALIDITY), generated);
+    }
+
+    private static Optional<IssuedCertificate> loadUsableLeaf(Path directory, String name, IssuedCertificate authority)
+            throws IOException {
+        Path certificate = directory.resolve(name + ".crt");
+        Path key = directory.resolve(name + ".key");
+        if (!Files.exists(certificate) || !Files.exists(key)) {
+            return Optional.empty();
+        }
+        IssuedCertificate leaf;
+        try {
+            leaf = read(certificate, key);
+        } catch (IOException unreadable) {
+            // A leaf is cheap to reissue; a damaged one must not keep the server from starting.
+            return Optional.empty();
+        }
+        Instant renewAt = leaf.certificate().getNotAfter().toInstant().minus(RENEW_BEFORE);
+        boolean usable = Certificates.signedBy(leaf.certificate(), authority.certificate())
+                && Certificates.keyMatches(leaf.key(), leaf.certificate())
+                && Instant.now().isBefore(renewAt);
+        return usable ? Optional.of(leaf) : Optional.empty();
+    }
+
+    private static IssuedCertificate read(Path certificate, Path key) throws IOException {
+        return new IssuedCertificate(
+                Pem.readPrivateKey(Files.readString(key, StandardCharsets.US_ASCII)),
+                Pem.readCertificate(Files.readString(certificate, StandardCharsets.US_ASCII)));
+    }
+
+    private static IssuedCertificate write(Path directory, String name, IssuedCertificate issued, List<String> generated)
+            throws IOException {
+        // Key first: a crash between the two writes leaves a pair whose key does not match, which
+        // the next start detects and reissues, instead of a new certificate with a stale key.
+        AtomicFiles.write(directory.resolve(name + ".key"), issued.keyPem().getBytes(StandardCharsets.US_ASCII), SECRET);
+        AtomicFiles.write(directory.resolve(name + ".crt"),
+                issued.certificatePem().getBytes(StandardCharsets.US_ASCII), PUBLIC);
+        generated.add(name);
+        return issued;
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterPki[generated=" + Collections.unmodifiableList(generated) + "]";
+    }
+}

@@ -1,0 +1,85 @@
+package dev.kapal.server;
+
+import dev.kapal.apiserver.ApiServer;
+import dev.kapal.apiserver.ApiServerConfig;
+import dev.kapal.apiserver.auth.Authorizer;
+import dev.kapal.apiserver.tls.InetLiterals;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/** The Kubernetes API over HTTPS, served from the datastore with the cluster's certificates. */
+final class ApiServerComponent implements Component {
+    /** Upstream's watch cache keeps about 75 s of events for watches that resume. */
+    static final Duration EVENT_HISTORY = Duration.ofSeconds(75);
+
+    private final ServerConfig config;
+    private final CertificatesComponent certificates;
+    private final DatastoreComponent datastore;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile ApiServer server;
+
+    ApiServerComponent(ServerConfig config, CertificatesComponent certificates, DatastoreComponent datastore) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.datastore = Objects.requireNonNull(datastore, "datastore");
+    }
+
+    @Override
+    public String name() {
+        return "apiserver";
+    }
+
+    @Override
+    public String detail() {
+        return "https://" + InetLiterals.formatForUrl(config.bindAddress()) + ":" + port();
+    }
+
+    @Override
+    public void start() throws Exception {
+        // Client certificates are verified by the TLS layer; bearer tokens arrive with their issue.
+        ApiServerConfig apiConfig = new ApiServerConfig(
+                config.bindAddress(),
+                config.httpsPort(),
+                certificates.pki().tlsMaterial(),
+                datastore.store(),
+                List.of(),
+                Authorizer.ALLOW_AUTHENTICATED,
+                config.advertiseAddress(),
+                config.serviceIp(),
+                config.serviceCidr().toString(),
+                config.clusterDomain(),
+                EVENT_HISTORY,
+                ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES);
+        server = new ApiServer(apiConfig);
+        server.start();
+        server.ready().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                ready.completeExceptionally(failure);
+            } else {
+                ready.complete(null);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** The port the API server listens on (the bound one when configured with 0). */
+    int port() {
+        ApiServer current = server;
+        return current != null ? current.port() : config.httpsPort();
+    }
+
+    @Override
+    public void close() {
+        // Ends watches cleanly and flushes and closes the store.
+        ApiServer current = server;
+        if (current != null) {
+            current.close();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kapal.server;
+
+import dev.kapal.apiserver.tls.InetLiterals;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kapal server}: the components of the control plane, in start order
+ * (certificates, datastore, API server, admin kubeconfig), run until a stop is requested.
+ */
+final class KapalServer {
+    private static final Logger log = LoggerFactory.getLogger("kapal");
+
+    private final ServerConfig config;
+    private final LocalHost host;
+    private final LongSupplier millisSinceLaunch;
+
+    KapalServer(ServerConfig config, LocalHost host, LongSupplier millisSinceLaunch) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.host = Objects.requireNonNull(host, "host");
+        this.millisSinceLaunch = Objects.requireNonNull(millisSinceLaunch, "millisSinceLaunch");
+    }
+
+    /**
+     * Runs until SIGTERM or SIGINT, then stops gracefully and returns 0; returns 1 if start-up
+     * fails. A second signal during shutdown ends the process at once.
+     */
+    static int runUntilSignalled(ServerConfig config) {
+        CompletableFuture<String> stop = new CompletableFuture<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                    if (!stopping.compareAndSet(false, true)) {
+                        log.warn("SIG{} again: exiting without waiting for a clean stop", name);
+                        Runtime.getRuntime().halt(1);
+                    }
+                    stop.complete("SIG" + name);
+                });
+            } catch (IllegalArgumentException unavailable) {
+                // The JVM reserves this signal (for example under -Xrs); its default action stays.
+            }
+        }
+        return new KapalServer(config, LocalHost.detect(), launchClock()).run(stop);
+    }
+
+    /**
+     * Starts the components, waits for {@code stop}, closes them in reverse order.
+     *
+     * @return the process exit status
+     */
+    int run(CompletableFuture<String> stop) {
+        log.info("{} starting: data dir {}, node {}", Version.line(), config.dataDirectory(), config.nodeName());
+        try {
+            Files.createDirectories(config.dataDirectory());
+        } catch (IOException unwritable) {
+            log.error("cannot create the data dir {}: {}", config.dataDirectory(), Composition.describe(unwritable));
+            return Main.FAILURE;
+        }
+        CertificatesComponent certificates = new CertificatesComponent(config, host);
+        DatastoreComponent datastore = new DatastoreComponent(config);
+        ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore);
+        KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
+        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig),
+                millisSinceLaunch)) {
+            if (composition.start(stop)) {
+                if (!config.disableAgent()) {
+                    log.info("agent is not built yet; running the control plane only (--disable-agent hides this line)");
+                }
+                log.info("kapal server ready in {} ms: export KUBECONFIG={} (API at https://{}:{})",
+                        millisSinceLaunch.getAsLong(), config.kubeconfigPath(),
+                        InetLiterals.formatForUrl(config.advertiseAddress()), apiServer.port());
+            }
+            String reason = stop.join();
+            log.info("{}: stopping", reason);
+        } catch (Composition.StartupFailure failure) {
+            log.error("{}", failure.getMessage());
+            log.debug("start-up failure", failure.getCause());
+            return Main.FAILURE;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return Main.FAILURE;
+        }
+        log.info("stopped in {} ms since launch", millisSinceLaunch.getAsLong());
+        return 0;
+    }
+
+    /**
+     * Milliseconds since the JVM started (the honest start of "ready in"). The process start time
+     * from /proc has only one-second resolution, so the JVM's own record is used.
+     */
+    static LongSupplier launchClock() {
+        long launch = ManagementFactory.getRuntimeMXBean().getStartTime();
+        return () -> System.currentTimeMillis() - launch;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.kapal.server;
+
+import dev.kapal.api.validation.Names;
+import dev.kapal.apiserver.tls.InetLiterals;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kapal server}: runs the control plane (and, once it exists, the agent) on this machine.
+ * Flag names and defaults are k3s'. Values are checked here, before anything starts, so a typo
+ * costs one line of output instead of a half-started cluster.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
+        description = "Run the Kapal control plane on this machine.", sortOptions = false)
+final class ServerCommand implements Callable<Integer> {
+
+    /** What happens with a valid configuration; tests substitute one that records it. */
+    interface Runner {
+        int run(ServerConfig config) throws Exception;
+
+        /** Starts the real server and blocks until it is told to stop. */
+        final class Production implements Runner {
+            @Override
+            public int run(ServerConfig config) {
+                return KapalServer.runUntilSignalled(config);
+            }
+        }
+    }
+
+    private final Runner runner;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-d", "--data-dir"}, paramLabel = "DIR",
+            description = "Folder to hold state (default: /var/lib/kapal as root, ~/.kapal otherwise)")
+    Path dataDir;
+
+    @Option(names = "--https-listen-port", paramLabel = "PORT", defaultValue = "6443", converter = Converters.Port.class,
+            description = "HTTPS listen port (default: ${DEFAULT-VALUE})")
+    int httpsListenPort;
+
+    @Option(names = "--bind-address", paramLabel = "IP", defaultValue = "0.0.0.0", converter = Converters.Ip.class,
+            description = "Address the API server listens on (default: ${DEFAULT-VALUE})")
+    InetAddress bindAddress;
+
+    @Option(names = "--advertise-address", paramLabel = "IP", converter = Converters.Ip.class,
+            description = "Address the API server advertises to the cluster (default: the host's primary IPv4, else 127.0.0.1)")
+    InetAddress advertiseAddress;
+
+    @Option(names = "--tls-san", paramLabel = "NAME", split = ",", converter = Converters.SubjectAlternativeName.class,
+            description = "Add an IP or DNS name to the serving certificate (repeatable)")
+    List<String> tlsSans = new ArrayList<>();
+
+    @Option(names = {"-o", "--write-kubeconfig"}, paramLabel = "PATH",
+            description = "Also write the admin kubeconfig to this file")
+    Path writeKubeconfig;
+
+    @Option(names = "--write-kubeconfig-mode", paramLabel = "MODE", converter = Converters.FileMode.class,
+            description = "Octal mode of the admin kubeconfig files, like 644 (default: 600)")
+    Converters.FilePermissions writeKubeconfigMode;
+
+    @Option(names = "--datastore-endpoint", paramLabel = "URL", defaultValue = "", converter = Converters.DatastoreEndpoint.class,
+            description = "sqlite://PATH, etcd://HOST:PORT[,HOST:PORT...] or memory:// (default: sqlite in the data dir)")
+    String datastoreEndpoint;
+
+    @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = "10.42.0.0/16", converter = Converters.CidrValue.class,
+            description = "Pod network (default: ${DEFAULT-VALUE})")
+    Cidr clusterCidr;
+
+    @Option(names = "--service-cidr", paramLabel = "CIDR", defaultValue = "10.43.0.0/16", converter = Converters.CidrValue.class,
+            description = "Service ClusterIP range (default: ${DEFAULT-VALUE})")
+    Cidr serviceCidr;
+
+    @Option(names = "--cluster-dns", paramLabel = "IP", converter = Converters.Ip.class,
+            description = "ClusterIP of the cluster DNS Service (default: the 10th address of the service CIDR, 10.43.0.10)")
+    InetAddress clusterDns;
+
+    @Option(names = "--cluster-domain", paramLabel = "DOMAIN", defaultValue = "cluster.local",
+            description = "Cluster DNS domain (default: ${DEFAULT-VALUE})")
+    String clusterDomain;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "Name of this machine's Node (default: the host name)")
+    String nodeName;
+
+    @Option(names = "--disable-agent", description = "Run the control plane only, without the node agent")
+    boolean disableAgent;
+
+    ServerCommand(Runner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return runner.run(resolve(LocalHost.detect(), isRoot(), Path.of(System.getProperty("user.home"))));
+    }
+
+    /** Applies the computed defaults and the checks that involve more than one flag. */
+    ServerConfig resolve(LocalHost host, boolean root, Path home) {
+        InetAddress dns = clusterDns != null ? clusterDns : serviceCidr.address(10);
+        if (clusterCidr.overlaps(serviceCidr)) {
+            throw usage("--cluster-cidr " + clusterCidr + " overlaps --service-cidr " + serviceCidr);
+        }
+        if (!serviceCidr.contains(dns)) {
+            throw usage("--cluster-dns " + InetLiterals.format(dns) + " is not inside --service-cidr " + serviceCidr);
+        }
+        String domain = clusterDomain.toLowerCase(Locale.ROOT);
+        List<String> domainProblems = Names.dns1123Subdomain(domain);
+        if (!domainProblems.isEmpty()) {
+            throw usage("--cluster-domain '" + clusterDomain + "': " + String.join("; ", domainProblems));
+        }
+        String node = nodeName != null ? nodeName : host.hostName();
+        List<String> nodeProblems = Names.dns1123Subdomain(node);
+        if (!nodeProblems.isEmpty()) {
+            throw usage("node name '" + node + "'" + (nodeName == null ? " (the host name; set --node-name)" : "")
+                    + ": " + String.join("; ", nodeProblems));
+        }
+        Path data = (dataDir != null ? dataDir : ServerConfig.defaultDataDirectory(root, home)).toAbsolutePath().normalize();
+        return new ServerConfig(
+                data,
+                bindAddress,
+                httpsListenPort,
+                advertiseAddress != null ? advertiseAddress
+                        : host.primaryIpv4().orElse(InetLiterals.parse("127.0.0.1").orElseThrow()),
+                tlsSans,
+                Optional.ofNullable(writeKubeconfig).map(path -> path.toAbsolutePath().normalize()),
+                writeKubeconfigMode != null ? writeKubeconfigMode.permissions() : PosixFilePermissions.fromString("rw-------"),
+                datastoreEndpoint,
+                clusterCidr,
+                serviceCidr,
+                dns,
+                domain,
+                node,
+                disableAgent);
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** Whether we run as uid 0; {@code /proc/self} belongs to the effective user. */
+    static boolean isRoot() {
+        try {
+            return ((Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (Exception notLinux) {
+            return "root".equals(System.getProperty("user.name"));
+        }
+    }
+}
