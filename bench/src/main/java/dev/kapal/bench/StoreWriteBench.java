@@ -161,7 +161,9 @@ public final class StoreWriteBench {
         System.out.printf("StoreWriteBench: %d-byte creates, %s per point, data in %s, %d cores%n",
                 VALUE_SIZE, RUN, directory, Runtime.getRuntime().availableProcessors());
         for (SqliteStore.Synchronous synchronous : SqliteStore.Synchronous.values()) {
-            Result raw = rawJdbc(directory.resolve("raw-" + synchronous + ".db"), synchronous, RUN);
+            Path rawFile = directory.resolve("raw-" + synchronous + ".db");
+            rawJdbc(rawFile, synchronous, Duration.ofMillis(500)); // warm-up, as the store gets one
+            Result raw = rawJdbc(rawFile, synchronous, RUN);
             System.out.printf("%nsynchronous=%s%n", synchronous);
             System.out.printf("  %-28s %10.0f writes/s  p50 %7.2f ms  p99 %7.2f ms%n",
                     "raw JDBC, 1 insert/commit", raw.perSecond(), raw.p50Millis(), raw.p99Millis());
