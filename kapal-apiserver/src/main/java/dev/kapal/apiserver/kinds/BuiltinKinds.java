@@ -296,7 +296,7 @@ public final class BuiltinKinds {
         object.put("apiVersion", SCHEDULING.apiVersion());
         object.put("kind", "PriorityClass");
         object.putObject("metadata").put("name", name);
-        object.put("value", value);
+        Trees.defaultInt(object, "value", value);
         object.put("description", description);
         object.put("preemptionPolicy", "PreemptLowerPriority");
         return object;
