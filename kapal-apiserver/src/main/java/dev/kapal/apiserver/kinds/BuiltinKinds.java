@@ -84,7 +84,10 @@ public final class BuiltinKinds {
                         "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."));
     }
 
-    /** Same as {@link #systemPriorityClasses()}; named as the bootstrap code refers to it. */
+    /**
+     * The same objects as {@link #systemPriorityClasses()}, shared: JSON trees are mutable, so
+     * callers {@code deepCopy()} before changing one (or call {@link #systemPriorityClasses()}).
+     */
     public static final List<ObjectNode> SYSTEM_PRIORITY_CLASSES = systemPriorityClasses();
 
     private BuiltinKinds() {
