@@ -84,7 +84,10 @@ public final class BuiltinKinds {
                         "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."));
     }
 
-    /** Same as {@link #systemPriorityClasses()}; named as the bootstrap code refers to it. */
+    /**
+     * The same objects as {@link #systemPriorityClasses()}, shared: JSON trees are mutable, so
+     * callers {@code deepCopy()} before changing one (or call {@link #systemPriorityClasses()}).
+     */
     public static final List<ObjectNode> SYSTEM_PRIORITY_CLASSES = systemPriorityClasses();
 
     private BuiltinKinds() {
@@ -296,7 +299,7 @@ public final class BuiltinKinds {
         object.put("apiVersion", SCHEDULING.apiVersion());
         object.put("kind", "PriorityClass");
         object.putObject("metadata").put("name", name);
-        object.put("value", value);
+        Trees.defaultInt(object, "value", value);
         object.put("description", description);
         object.put("preemptionPolicy", "PreemptLowerPriority");
         return object;

@@ -29,9 +29,17 @@ final class Trees {
         }
     }
 
+    /**
+     * Writes an int node when the value fits, as the JSON parser produces for client input, so a
+     * defaulted object equals the same object sent by a client.
+     */
     static void defaultInt(ObjectNode parent, String field, long value) {
         if (absent(parent, field)) {
-            parent.put(field, value);
+            if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                parent.put(field, (int) value);
+            } else {
+                parent.put(field, value);
+            }
         }
     }
 
