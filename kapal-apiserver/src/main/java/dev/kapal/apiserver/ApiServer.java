@@ -1,26 +1,99 @@
 package dev.kapal.apiserver;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kapal.api.ApiException;
+import dev.kapal.api.GroupVersionResource;
+import dev.kapal.apiserver.auth.Authenticator;
+import dev.kapal.apiserver.auth.ClientCertificateAuthenticator;
+import dev.kapal.apiserver.cache.CacheManager;
+import dev.kapal.apiserver.cache.CachedObject;
+import dev.kapal.apiserver.discovery.Discovery;
+import dev.kapal.apiserver.discovery.DiscoveryResponse;
+import dev.kapal.apiserver.discovery.Health;
+import dev.kapal.apiserver.discovery.HealthResponse;
+import dev.kapal.apiserver.discovery.VersionInfo;
+import dev.kapal.apiserver.http.ApiHandler;
+import dev.kapal.apiserver.http.Exchange;
+import dev.kapal.apiserver.http.HttpFront;
+import dev.kapal.apiserver.http.RequestInfo;
+import dev.kapal.apiserver.kinds.BuiltinKinds;
+import dev.kapal.apiserver.metrics.ApiMetrics;
+import dev.kapal.apiserver.registry.ResourceDefinition;
+import dev.kapal.apiserver.registry.ResourceRegistry;
+import dev.kapal.apiserver.registry.ResourceStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API server: serves the Kubernetes API over HTTPS from {@link ApiServerConfig#store()}.
  *
- * <p>Life cycle: {@link #start()} binds the port and returns; {@link #ready()} completes once the
- * store is open, the built-in resources are served and the bootstrap objects (system namespaces,
- * the {@code kubernetes} Service) exist. {@link #close()} stops accepting requests, ends every
- * watch cleanly and closes the store.
+ * <p>Life cycle: {@link #start()} starts the watch cache, registers the built-in resources, binds
+ * the port and creates the bootstrap objects (system namespaces, the {@code kubernetes} Service,
+ * the system priority classes); {@link #ready()} completes when all of that is done.
+ * {@link #close()} stops accepting requests, ends every watch cleanly and closes the store.
  */
 public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
     private final ApiServerConfig config;
+    private final Clock clock;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final ResourceRegistry registry = new ResourceRegistry();
+    private final Map<GroupVersionResource, ResourceStore> stores = new ConcurrentHashMap<>();
+    private final ApiMetrics metrics = new ApiMetrics();
+    private final CacheManager caches;
+    private volatile boolean serving;
+    private Server server;
+    private Discovery discovery;
+    private Health health;
 
     public ApiServer(ApiServerConfig config) {
-        this.config = config;
+        this(config, Clock.systemUTC());
     }
 
-    /** Binds and starts serving; readiness follows asynchronously (see {@link #ready()}). */
+    public ApiServer(ApiServerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.caches = new CacheManager(config.store(), config.eventHistory(), clock);
+    }
+
+    /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */
     public void start() throws Exception {
-        throw new UnsupportedOperationException("being written");
+        caches.start();
+        registry.addListener(snapshot -> stores.clear());
+        registry.register(BuiltinKinds.all());
+        discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
+                config.advertiseAddress().getHostAddress() + ":" + config.port());
+        health = Health.withPing();
+        health.register("log", Optional::empty);
+        health.register("etcd", () -> {
+            try {
+                config.store().currentRevision();
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                return Optional.of("datastore unavailable: " + e.getMessage());
+            }
+        });
+        health.register("poststarthook/bootstrap-controller", () -> serving ? Optional.empty() : Optional.of("not finished"));
+        List<Authenticator> authenticators = new ArrayList<>();
+        authenticators.add(new ClientCertificateAuthenticator());
+        authenticators.addAll(config.authenticators());
+        server = HttpFront.build(config, authenticators, config.authorizer(),
+                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, this::observe),
+                clock);
+        server.start();
+        Bootstrap.run(this, config);
+        serving = true;
+        ready.complete(null);
     }
 
     /** Completes when the server is ready to serve every built-in resource. */
@@ -30,10 +103,102 @@ public final class ApiServer implements AutoCloseable {
 
     /** The bound port (useful when configured with port 0). */
     public int port() {
-        return config.port();
+        return server == null ? config.port() : HttpFront.port(server);
+    }
+
+    /** The resources served; CRDs add to it at run time. */
+    public ResourceRegistry registry() {
+        return registry;
+    }
+
+    /** The store of a served resource. */
+    public Optional<ResourceStore> store(GroupVersionResource resource) {
+        ResourceStore existing = stores.get(resource);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        Optional<ResourceDefinition> definition = registry.snapshot().find(resource);
+        if (definition.isEmpty() || BuiltinKinds.isServedByHandler(definition.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(stores.computeIfAbsent(resource, ignored -> new ResourceStore(definition.get(),
+                config.store(), caches, this::findNamespace, clock, false)));
+    }
+
+    private Optional<ObjectNode> findNamespace(String namespace) {
+        ResourceStore namespaces = store(new GroupVersionResource("", "v1", "namespaces")).orElseThrow();
+        Optional<CachedObject> cached = namespaces.getCached("", namespace);
+        return cached.map(CachedObject::object);
+    }
+
+    private boolean nonResource(RequestInfo.NonResource request, Exchange exchange,
+                                Optional<dev.kapal.apiserver.auth.UserInfo> user) {
+        String path = request.path();
+        if (!request.verb().equals("get") && !request.verb().equals("head")) {
+            if (discovery.handle(path, "", Optional.empty()).isPresent() || path.startsWith("/healthz")
+                    || path.startsWith("/readyz") || path.startsWith("/livez") || path.equals("/metrics")) {
+                throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+            }
+            return false;
+        }
+        if (path.equals("/healthz") || path.startsWith("/healthz/") || path.equals("/livez") || path.startsWith("/livez/")
+                || path.equals("/readyz") || path.startsWith("/readyz/")) {
+            String rawQuery = exchange.rawQuery();
+            Optional<HealthResponse> answer = health.handle(path, rawQuery);
+            if (answer.isEmpty()) {
+                return false;
+            }
+            answer.get().headers().forEach(exchange::setHeader);
+            exchange.respond(answer.get().status(), answer.get().contentType(), answer.get().bodyBytes());
+            return true;
+        }
+        if (path.equals("/metrics")) {
+            if (user.isEmpty()) {
+                throw ApiException.unauthorized();
+            }
+            exchange.respond(200, metrics.contentType(), metrics.render());
+            return true;
+        }
+        if (user.isEmpty() && !path.equals("/version") && !path.equals("/version/")) {
+            throw ApiException.unauthorized();
+        }
+        Optional<DiscoveryResponse> answer = discovery.handle(path, exchange.header("Accept").orElse(""),
+                exchange.header("If-None-Match"));
+        if (answer.isEmpty()) {
+            return false;
+        }
+        DiscoveryResponse response = answer.get();
+        response.headers().forEach(exchange::setHeader);
+        exchange.respond(response.status(), response.contentType().orElse("application/json"), response.body());
+        return true;
+    }
+
+    private void observe(RequestInfo request, int code, long nanos) {
+        switch (request) {
+            case RequestInfo.Resource r -> metrics.observeRequest(r.verb().toUpperCase(), r.group(), r.version(),
+                    r.resource(), r.subresource(), r.name().isEmpty() ? (r.namespace().isEmpty() ? "cluster" : "namespace")
+                            : "resource", code, nanos);
+            case RequestInfo.NonResource n -> {
+            }
+        }
+    }
+
+    /** The server's request and store metrics. */
+    public ApiMetrics metrics() {
+        return metrics;
     }
 
     @Override
     public void close() {
+        serving = false;
+        caches.close();
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping the HTTP server: {}", e.getMessage());
+            }
+        }
+        config.store().close();
     }
 }

@@ -57,6 +57,29 @@ public interface Strategy {
     }
 
     /**
+     * Checks an object's name; the default is upstream's for most kinds (a DNS-1123 subdomain).
+     * Namespaces use a DNS-1123 label, services a DNS-1035 label, RBAC objects a path segment.
+     *
+     * @return upstream's messages, empty when the name is valid
+     */
+    default List<String> validateName(String name) {
+        return dev.kapal.api.validation.Names.dns1123Subdomain(name);
+    }
+
+    /** Whether PUT of a missing object creates it (upstream: true for a few kinds such as events, leases, endpoints). */
+    default boolean allowCreateOnUpdate() {
+        return false;
+    }
+
+    /**
+     * Whether DELETE answers with the deleted object (upstream: pods, services, and a few more)
+     * rather than a {@code Status} of {@code Success}.
+     */
+    default boolean returnDeletedObject() {
+        return false;
+    }
+
+    /**
      * Whether {@code metadata.generation} tracks spec changes (set to 1 on create, bumped when
      * anything outside metadata and status changes). True for most workload kinds and CRs.
      */

@@ -1,0 +1,328 @@
+package dev.kapal.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kapal.api.ApiException;
+import dev.kapal.api.GroupVersionResource;
+import dev.kapal.api.Json;
+import dev.kapal.api.ResourceInfo;
+import dev.kapal.apiserver.cache.CacheEvent;
+import dev.kapal.apiserver.cache.CacheWatcher;
+import dev.kapal.apiserver.cache.CachedObject;
+import dev.kapal.apiserver.cache.WatchCache;
+import dev.kapal.apiserver.registry.Options;
+import dev.kapal.apiserver.registry.ResourceDefinition;
+import dev.kapal.apiserver.registry.ResourceStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Serves the verbs of one resource request through its {@link ResourceStore}: decodes
+ * parameters and bodies, calls the store, encodes the answer. Subresources with behaviour of
+ * their own (scale, binding, eviction) are delegated to {@link Subresources}.
+ */
+final class ResourceHandler {
+    /** Upstream's default watch timeout is randomized in [min-request-timeout, 2×) with 1800 s. */
+    private static final long MIN_REQUEST_TIMEOUT_SECONDS = 1800;
+    /** How often an idle watch that asked for bookmarks gets one. */
+    private static final long BOOKMARK_INTERVAL_SECONDS = 60;
+
+    private final Function<GroupVersionResource, Optional<ResourceStore>> stores;
+    private final Filters filters;
+    private final Patching patching;
+    private final Subresources subresources;
+
+    ResourceHandler(Function<GroupVersionResource, Optional<ResourceStore>> stores, Filters filters, Patching patching,
+                    Subresources subresources) {
+        this.stores = stores;
+        this.filters = filters;
+        this.patching = patching;
+        this.subresources = subresources;
+    }
+
+    void handle(RequestInfo.Resource request, Exchange exchange) throws IOException {
+        ResourceStore store = stores.apply(new GroupVersionResource(request.group(), request.version(), request.resource()))
+                .orElseThrow(() -> new ApiException(dev.kapal.api.StatusReason.NOT_FOUND,
+                        "the server could not find the requested resource"));
+        ResourceInfo info = store.definition().info();
+        if (!request.subresource().isEmpty() && !info.hasSubresource(request.subresource())) {
+            throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
+        }
+        if (!request.subresource().isEmpty() && !request.subresource().equals("status")) {
+            subresources.handle(request, store, exchange);
+            return;
+        }
+        if (!info.verbs().contains(request.verb()) && !request.subresource().equals("status")) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        Encoding.Answer answer = Encoding.negotiate(exchange.header("Accept"));
+        String namespace = info.namespaced() ? request.namespace() : "";
+        if (info.namespaced() && namespace.isEmpty() && !request.name().isEmpty()) {
+            throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
+        }
+        switch (request.verb()) {
+            case "get" -> {
+                ObjectNode object = store.get(namespace, request.name(), exchange.query("resourceVersion").orElse(""));
+                respondObject(exchange, 200, object, answer, store.definition());
+            }
+            case "list" -> list(store, namespace, exchange, answer);
+            case "watch" -> watch(store, namespace, request, exchange);
+            case "create" -> {
+                requireNamespaceForCreate(info, namespace);
+                ObjectNode body = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
+                ObjectNode created = store.create(namespace, body, writeOptions(exchange));
+                respondObject(exchange, 201, created, answer, store.definition());
+            }
+            case "update" -> {
+                ObjectNode body = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
+                ObjectNode updated = store.update(namespace, request.name(), body, request.subresource(), writeOptions(exchange));
+                respondObject(exchange, 200, updated, answer, store.definition());
+            }
+            case "patch" -> {
+                UnaryOperator<ObjectNode> patch = patching.patcher(exchange.header("Content-Type"), exchange.body(), info);
+                ObjectNode patched = store.patch(namespace, request.name(), patch, request.subresource(), writeOptions(exchange));
+                respondObject(exchange, 200, patched, answer, store.definition());
+            }
+            case "delete" -> {
+                Options.Delete options = deleteOptions(exchange);
+                ResourceStore.DeleteOutcome outcome = store.delete(namespace, request.name(), options);
+                respondDeleted(exchange, store, outcome);
+            }
+            case "deletecollection" -> {
+                Options.Delete options = deleteOptions(exchange);
+                Options.List listOptions = listOptions(store, exchange);
+                ResourceStore.ListPage page = store.list(namespace, new Options.List(listOptions.filter(), "", "", 0, "",
+                        Optional.empty()));
+                List<CachedObject> deleted = new ArrayList<>();
+                for (CachedObject object : page.items()) {
+                    try {
+                        ObjectNode result = store.delete(object.namespace(), object.name(), options).object();
+                        deleted.add(CachedObject.of(object.key(), result, object.revision()));
+                    } catch (ApiException notFound) {
+                        if (notFound.code() != 404) {
+                            throw notFound;
+                        }
+                    }
+                }
+                exchange.respond(200, "application/json", Encoding.list(info.groupVersion().apiVersion(), info.listKind(),
+                        deleted, page.revision(), Optional.empty(), OptionalLong.empty()));
+            }
+            default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    private static void requireNamespaceForCreate(ResourceInfo info, String namespace) {
+        if (info.namespaced() && namespace.isEmpty()) {
+            throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
+        }
+    }
+
+    private void respondObject(Exchange exchange, int code, ObjectNode object, Encoding.Answer answer,
+                               ResourceDefinition definition) {
+        switch (answer) {
+            case JSON -> exchange.respondJson(code, object);
+            case TABLE -> exchange.respondJson(code, Tables.forObjects(definition, List.of(object), Optional.empty()));
+        }
+    }
+
+    private void list(ResourceStore store, String namespace, Exchange exchange, Encoding.Answer answer) {
+        Options.List options = listOptions(store, exchange);
+        ResourceStore.ListPage page = store.list(namespace, options);
+        ResourceInfo info = store.definition().info();
+        switch (answer) {
+            case JSON -> exchange.respond(200, "application/json", Encoding.list(info.groupVersion().apiVersion(),
+                    info.listKind(), page.items(), page.revision(), page.continueToken(), page.remainingItemCount()));
+            case TABLE -> {
+                ObjectNode table = Tables.forObjects(store.definition(),
+                        page.items().stream().map(CachedObject::object).toList(), Optional.of(page));
+                exchange.respondJson(200, table);
+            }
+        }
+    }
+
+    private void watch(ResourceStore store, String namespace, RequestInfo.Resource request, Exchange exchange) throws IOException {
+        Options.List options = listOptions(store, exchange);
+        if (!request.name().isEmpty()) {
+            String name = request.name();
+            Options.List base = options;
+            options = new Options.List(object -> object.name().equals(name) && base.filter().test(object),
+                    base.resourceVersion(), base.resourceVersionMatch(), 0, "", base.sendInitialEvents());
+        }
+        boolean bookmarks = exchange.query("allowWatchBookmarks").map(v -> v.equals("true") || v.equals("1")).orElse(false);
+        long timeoutSeconds = exchange.query("timeoutSeconds").map(ResourceHandler::parseLong)
+                .orElse(MIN_REQUEST_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(MIN_REQUEST_TIMEOUT_SECONDS));
+        boolean initialEventsEnd = options.sendInitialEvents().orElse(false);
+        WatchCache.WatchStart start = store.watch(namespace, options);
+        ResourceInfo info = store.definition().info();
+        String emptyKind = "{\"kind\":\"" + info.kind() + "\",\"apiVersion\":\"" + info.groupVersion().apiVersion() + "\",";
+        try (CacheWatcher watcher = start.watcher()) {
+            exchange.startStream(200, "application/json");
+            long lastRevision = start.initialRevision();
+            List<byte[]> chunk = new ArrayList<>();
+            for (CachedObject object : start.initial()) {
+                chunk.add(event("ADDED", object.json()));
+                if (chunk.size() >= 256) {
+                    exchange.stream(concat(chunk));
+                    chunk.clear();
+                }
+            }
+            if (!chunk.isEmpty()) {
+                exchange.stream(concat(chunk));
+            }
+            if (initialEventsEnd) {
+                exchange.stream(event("BOOKMARK", (emptyKind + "\"metadata\":{\"resourceVersion\":\"" + start.initialRevision()
+                        + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}").getBytes(StandardCharsets.UTF_8)));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(timeoutSeconds, 0));
+            long nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    break;
+                }
+                long wait = Math.min(deadline - now, Math.max(nextBookmark - now, 1));
+                Optional<CacheWatcher.Item> item = watcher.poll(wait, TimeUnit.NANOSECONDS);
+                if (item.isEmpty()) {
+                    if (bookmarks && System.nanoTime() >= nextBookmark) {
+                        exchange.stream(event("BOOKMARK", (emptyKind + "\"metadata\":{\"resourceVersion\":\"" + lastRevision
+                                + "\"}}").getBytes(StandardCharsets.UTF_8)));
+                        nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
+                    }
+                    continue;
+                }
+                switch (item.get()) {
+                    case CacheWatcher.Item.Event(CacheEvent change) -> {
+                        exchange.stream(event(change.type().name(), change.object().json()));
+                        lastRevision = Math.max(lastRevision, change.revision());
+                    }
+                    case CacheWatcher.Item.End end -> {
+                        exchange.endStream();
+                        return;
+                    }
+                }
+            }
+            exchange.endStream();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.endStream();
+        } catch (IOException clientGone) {
+            exchange.abort(clientGone);
+        }
+    }
+
+    private static byte[] event(String type, byte[] object) {
+        byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+        byte[] result = new byte[head.length + object.length + 2];
+        System.arraycopy(head, 0, result, 0, head.length);
+        System.arraycopy(object, 0, result, head.length, object.length);
+        result[result.length - 2] = '}';
+        result[result.length - 1] = '\n';
+        return result;
+    }
+
+    private static byte[] concat(List<byte[]> chunks) {
+        int size = 0;
+        for (byte[] chunk : chunks) {
+            size += chunk.length;
+        }
+        byte[] result = new byte[size];
+        int offset = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, result, offset, chunk.length);
+            offset += chunk.length;
+        }
+        return result;
+    }
+
+    private void respondDeleted(Exchange exchange, ResourceStore store, ResourceStore.DeleteOutcome outcome) {
+        ResourceInfo info = store.definition().info();
+        switch (outcome) {
+            case ResourceStore.DeleteOutcome.Removed removed -> {
+                if (store.definition().strategy().returnDeletedObject()) {
+                    exchange.respondJson(200, removed.object());
+                } else {
+                    JsonNode metadata = removed.object().path("metadata");
+                    exchange.respondJson(200, StatusObjects.deleted(metadata.path("name").asText(),
+                            info.groupVersion().group(), info.plural(), metadata.path("uid").asText("")));
+                }
+            }
+            case ResourceStore.DeleteOutcome.Pending pending -> exchange.respondJson(200, pending.object());
+        }
+    }
+
+    Options.List listOptions(ResourceStore store, Exchange exchange) {
+        long limit = exchange.query("limit").map(ResourceHandler::parseLong).orElse(0L);
+        if (limit < 0) {
+            limit = 0;
+        }
+        Optional<Boolean> sendInitialEvents = exchange.query("sendInitialEvents").map(v -> v.equals("true") || v.equals("1"));
+        return new Options.List(
+                filters.compile(store.definition(), exchange.query("labelSelector").orElse(""),
+                        exchange.query("fieldSelector").orElse("")),
+                exchange.query("resourceVersion").orElse(""),
+                exchange.query("resourceVersionMatch").orElse(""),
+                limit,
+                exchange.query("continue").orElse(""),
+                sendInitialEvents);
+    }
+
+    static Options.Write writeOptions(Exchange exchange) {
+        return new Options.Write(dryRun(exchange), exchange.query("fieldManager").orElse(""));
+    }
+
+    private static boolean dryRun(Exchange exchange) {
+        List<String> values = exchange.queryValues("dryRun");
+        for (String value : values) {
+            if (!value.equals("All")) {
+                throw ApiException.badRequest("dryRun: Unsupported value: \"" + value + "\": supported values: \"All\"");
+            }
+        }
+        return !values.isEmpty();
+    }
+
+    static Options.Delete deleteOptions(Exchange exchange) {
+        byte[] body = exchange.body();
+        JsonNode options = body.length == 0 ? Json.object() : Json.parse(body);
+        OptionalLong grace = OptionalLong.empty();
+        if (options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()) {
+            grace = OptionalLong.of(options.get("gracePeriodSeconds").asLong());
+        }
+        Optional<String> queryGrace = exchange.query("gracePeriodSeconds");
+        if (queryGrace.isPresent()) {
+            grace = OptionalLong.of(parseLong(queryGrace.get()));
+        }
+        Optional<String> propagation = Optional.ofNullable(options.path("propagationPolicy").textValue())
+                .or(() -> exchange.query("propagationPolicy"));
+        if (propagation.isEmpty() && options.has("orphanDependents")) {
+            propagation = Optional.of(options.get("orphanDependents").asBoolean() ? "Orphan" : "Background");
+        }
+        propagation.ifPresent(policy -> {
+            if (!List.of("Orphan", "Background", "Foreground").contains(policy)) {
+                throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
+                        + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+            }
+        });
+        boolean dryRun = dryRun(exchange) || options.path("dryRun").isArray() && !options.path("dryRun").isEmpty();
+        JsonNode preconditions = options.path("preconditions");
+        return new Options.Delete(grace,
+                Optional.ofNullable(preconditions.path("uid").textValue()),
+                Optional.ofNullable(preconditions.path("resourceVersion").textValue()),
+                propagation, dryRun);
+    }
+
+    static long parseLong(String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid number: \"" + value + "\"");
+        }
+    }
+}
