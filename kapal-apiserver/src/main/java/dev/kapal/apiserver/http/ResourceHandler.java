@@ -56,12 +56,26 @@ final class ResourceHandler {
         if (!request.subresource().isEmpty() && !info.hasSubresource(request.subresource())) {
             throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
         }
-        if (!request.subresource().isEmpty() && !request.subresource().equals("status")) {
-            subresources.handle(request, store, exchange);
-            return;
-        }
-        if (!info.verbs().contains(request.verb()) && !request.subresource().equals("status")) {
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        switch (request.subresource()) {
+            case "" -> {
+                if (!info.verbs().contains(request.verb())) {
+                    throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+                }
+            }
+            case "status" -> {
+                if (!List.of("get", "update", "patch").contains(request.verb())) {
+                    throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+                }
+            }
+            case "finalize" -> {
+                if (!request.verb().equals("update")) {
+                    throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+                }
+            }
+            default -> {
+                subresources.handle(request, store, exchange);
+                return;
+            }
         }
         Encoding.Answer answer = Encoding.negotiate(exchange.header("Accept"));
         String namespace = info.namespaced() ? request.namespace() : "";

@@ -426,7 +426,17 @@ public final class ResourceStore {
         ObjectNode oldMeta = Json.objectAt(old, "metadata");
         ObjectNode prepared;
         List<StatusCause> kindCauses;
-        if (subresource.equals("status")) {
+        if (subresource.equals("finalize")) {
+            // /finalize changes spec.finalizers only (the namespace controller's last step).
+            prepared = old.deepCopy();
+            JsonNode finalizers = next.path("spec").path("finalizers");
+            if (finalizers.isArray()) {
+                Json.objectAt(prepared, "spec").set("finalizers", finalizers);
+            } else {
+                Json.objectAt(prepared, "spec").remove("finalizers");
+            }
+            kindCauses = List.of();
+        } else if (subresource.equals("status")) {
             // The status endpoint changes status only; everything else stays as stored.
             prepared = old.deepCopy();
             if (next.has("status")) {
@@ -499,7 +509,13 @@ public final class ResourceStore {
                 changed |= addPropagationFinalizer(metadata, options);
             }
             OptionalLong grace = strategy.gracefulDeletion(object, options.gracePeriodSeconds());
-            boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty();
+            boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty() || hasSpecFinalizers(object);
+            if (hasSpecFinalizers(object) && !"Terminating".equals(object.path("status").path("phase").asText())) {
+                // A namespace stays, Terminating, until the namespace controller has emptied it and
+                // removed its spec finalizers through /finalize.
+                Json.objectAt(object, "status").put("phase", "Terminating");
+                changed = true;
+            }
             boolean graceful = grace.isPresent() && grace.getAsLong() > 0;
             if (graceful || hasFinalizers) {
                 changed |= markDeleting(metadata, graceful ? grace.getAsLong() : 0, graceful);
@@ -581,11 +597,21 @@ public final class ResourceStore {
     }
 
     /** An object being deleted whose last finalizer was just removed is removed from the store. */
-    private static boolean isFinalized(ObjectNode object) {
+    private boolean isFinalized(ObjectNode object) {
         JsonNode metadata = object.path("metadata");
         return metadata.has("deletionTimestamp")
                 && texts(metadata.path("finalizers")).isEmpty()
+                && !hasSpecFinalizers(object)
                 && metadata.path("deletionGracePeriodSeconds").asLong(0) == 0;
+    }
+
+    /** Namespaces carry their own finalizers in {@code spec.finalizers} (upstream's {@code kubernetes}). */
+    private boolean hasSpecFinalizers(ObjectNode object) {
+        return isNamespaces() && !texts(object.path("spec").path("finalizers")).isEmpty();
+    }
+
+    private boolean isNamespaces() {
+        return info.groupVersion().group().isEmpty() && info.plural().equals("namespaces");
     }
 
     // ---------------------------------------------------------------- helpers
