@@ -170,6 +170,14 @@ final class ProtobufJson {
             "SecretProjection.localObjectReference", "EphemeralContainer.ephemeralContainerCommon",
             "IngressRule.ingressRuleValue", "RuleWithOperations.rule", "NamedRuleWithOperations.ruleWithOperations");
 
+    /**
+     * Non-pointer IntOrString fields that Go always writes, as 0 when the client left them unset,
+     * and that upstream defaulting treats as unset when zero ({@code targetPort} defaults to
+     * {@code port}). Dropping the zero lets our strategies, which default absent fields, do the
+     * same; pointer IntOrStrings ({@code maxUnavailable: 0}) are kept.
+     */
+    static final Set<String> ZERO_MEANS_UNSET = Set.of("ServicePort.targetPort");
+
     private ProtobufJson() {
     }
 
@@ -201,7 +209,9 @@ final class ProtobufJson {
                     json.setAll(object((DynamicMessage) value));
                 } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
                     JsonNode node = value(field, value);
-                    if (!node.isMissingNode()) {
+                    boolean unset = ZERO_MEANS_UNSET.contains(key)
+                            && (node.isIntegralNumber() && node.asLong() == 0 || node.isTextual() && node.asText().isEmpty());
+                    if (!node.isMissingNode() && !unset) {
                         json.set(field.getName(), node);
                     }
                 } else if (!isZero(value) || KEEP_ZERO.contains(key)) {

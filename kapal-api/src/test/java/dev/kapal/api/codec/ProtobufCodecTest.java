@@ -17,9 +17,11 @@ import io.kubernetes.client.proto.Resource.Quantity;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authorization;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Policy;
 import io.kubernetes.client.proto.V1Scheduling;
+import io.kubernetes.client.proto.V2beta2Autoscaling;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -157,6 +159,8 @@ class ProtobufCodecTest {
                                 .setTargetPort(intOrString(8080)).setNodePort(0))
                         .addPorts(V1.ServicePort.newBuilder().setName("metrics").setPort(9090)
                                 .setTargetPort(intOrString("metrics")))
+                        // Go writes the non-pointer targetPort even when unset: as 0.
+                        .addPorts(V1.ServicePort.newBuilder().setName("dns").setPort(53).setTargetPort(intOrString(0)))
                         .putSelector("app", "web")
                         .setType("ClusterIP").setClusterIP("").setSessionAffinity(""))
                 .setStatus(V1.ServiceStatus.newBuilder().setLoadBalancer(V1.LoadBalancerStatus.newBuilder()))
@@ -165,7 +169,8 @@ class ProtobufCodecTest {
         assertThat(ProtobufCodec.decode(envelope("v1", "Service", service))).isEqualTo(json("""
                 {"apiVersion":"v1","kind":"Service","metadata":{"name":"svc"},
                  "spec":{"ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":8080},
-                                  {"name":"metrics","port":9090,"targetPort":"metrics"}],
+                                  {"name":"metrics","port":9090,"targetPort":"metrics"},
+                                  {"name":"dns","port":53}],
                    "selector":{"app":"web"},"type":"ClusterIP"},
                  "status":{"loadBalancer":{}}}"""));
     }
@@ -276,6 +281,79 @@ class ProtobufCodecTest {
                    "fieldsType":"FieldsV1","fieldsV1":{"f:data":{}}}]},
                  "involvedObject":{"kind":"Pod","name":"p1"},
                  "eventTime":"2024-01-02T03:04:05.120000Z"}"""));
+    }
+
+    @Test
+    void autoscalingV2ReadsWithTheSameFieldNumbers() {
+        V2beta2Autoscaling.HorizontalPodAutoscaler hpa = V2beta2Autoscaling.HorizontalPodAutoscaler.newBuilder()
+                .setMetadata(kubectlMeta("web"))
+                .setSpec(V2beta2Autoscaling.HorizontalPodAutoscalerSpec.newBuilder()
+                        .setScaleTargetRef(V2beta2Autoscaling.CrossVersionObjectReference.newBuilder()
+                                .setKind("Deployment").setName("web").setApiVersion("apps/v1"))
+                        .setMinReplicas(1).setMaxReplicas(5)
+                        .addMetrics(V2beta2Autoscaling.MetricSpec.newBuilder().setType("Resource")
+                                .setResource(V2beta2Autoscaling.ResourceMetricSource.newBuilder().setName("cpu")
+                                        .setTarget(V2beta2Autoscaling.MetricTarget.newBuilder()
+                                                .setType("Utilization").setAverageUtilization(80))))
+                        .setBehavior(V2beta2Autoscaling.HorizontalPodAutoscalerBehavior.newBuilder()
+                                .setScaleUp(V2beta2Autoscaling.HPAScalingRules.newBuilder()
+                                        .setStabilizationWindowSeconds(0))))
+                .setStatus(V2beta2Autoscaling.HorizontalPodAutoscalerStatus.newBuilder()
+                        .setCurrentReplicas(0).setDesiredReplicas(0))
+                .build();
+
+        assertThat(ProtobufCodec.decode(envelope("autoscaling/v2", "HorizontalPodAutoscaler", hpa)))
+                .isEqualTo(json("""
+                        {"apiVersion":"autoscaling/v2","kind":"HorizontalPodAutoscaler","metadata":{"name":"web"},
+                         "spec":{"scaleTargetRef":{"kind":"Deployment","name":"web","apiVersion":"apps/v1"},
+                           "minReplicas":1,"maxReplicas":5,
+                           "metrics":[{"type":"Resource","resource":{"name":"cpu",
+                             "target":{"type":"Utilization","averageUtilization":80}}}],
+                           "behavior":{"scaleUp":{"stabilizationWindowSeconds":0}}},
+                         "status":{"currentReplicas":0,"desiredReplicas":0}}"""));
+    }
+
+    @Test
+    void extraValuesAreStringArraysAndRawExtensionsAreEmbeddedJson() {
+        V1Authorization.SubjectAccessReview review = V1Authorization.SubjectAccessReview.newBuilder()
+                .setMetadata(kubectlMeta(""))
+                .setSpec(V1Authorization.SubjectAccessReviewSpec.newBuilder().setUser("alice")
+                        .putExtra("scopes", V1Authorization.ExtraValue.newBuilder().addItems("a").addItems("b").build())
+                        .setResourceAttributes(V1Authorization.ResourceAttributes.newBuilder()
+                                .setVerb("get").setResource("pods").setNamespace("")))
+                .setStatus(V1Authorization.SubjectAccessReviewStatus.newBuilder().setAllowed(false))
+                .build();
+        assertThat(ProtobufCodec.decode(envelope("authorization.k8s.io/v1", "SubjectAccessReview", review)))
+                .isEqualTo(json("""
+                        {"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","metadata":{},
+                         "spec":{"resourceAttributes":{"verb":"get","resource":"pods"},"user":"alice",
+                           "extra":{"scopes":["a","b"]}},
+                         "status":{"allowed":false}}"""));
+
+        V1Apps.ControllerRevision revision = V1Apps.ControllerRevision.newBuilder()
+                .setMetadata(kubectlMeta("r1"))
+                .setData(io.kubernetes.client.proto.Runtime.RawExtension.newBuilder()
+                        .setRaw(ByteString.copyFromUtf8("{\"spec\":{\"template\":{\"x\":[1,true,null]}}}")))
+                .setRevision(3)
+                .build();
+        assertThat(ProtobufCodec.decode(envelope("apps/v1", "ControllerRevision", revision))).isEqualTo(json("""
+                {"apiVersion":"apps/v1","kind":"ControllerRevision","metadata":{"name":"r1"},
+                 "data":{"spec":{"template":{"x":[1,true,null]}}},"revision":3}"""));
+    }
+
+    @Test
+    void timesOutsideGoJsonRangeAre400() {
+        V1.ConfigMap map = V1.ConfigMap.newBuilder().setMetadata(kubectlMeta("c")
+                .setCreationTimestamp(Meta.Time.newBuilder().setSeconds(-70_000_000_000L))).build();
+
+        assertThat(code(envelope("v1", "ConfigMap", map))).isEqualTo(400);
+    }
+
+    @Test
+    void customResourceDefinitionsAndNewerGroupsAre415() {
+        assertThat(code(envelope("apiextensions.k8s.io/v1", "CustomResourceDefinition", V1.Pod.getDefaultInstance())))
+                .isEqualTo(415);
+        assertThat(code(envelope("coordination.k8s.io/v1", "Lease", V1.Pod.getDefaultInstance()))).isEqualTo(415);
     }
 
     @Test
