@@ -198,7 +198,9 @@ final class ProtobufJson {
                 if (count > 0) {
                     ArrayNode array = json.putArray(field.getName());
                     for (int i = 0; i < count; i++) {
-                        array.add(value(field, message.getRepeatedField(field, i)));
+                        JsonNode item = value(field, message.getRepeatedField(field, i));
+                        // A zero time inside a list is null in Go's JSON; a list keeps its length.
+                        array.add(item.isMissingNode() ? NODES.nullNode() : item);
                     }
                 }
             } else if (message.hasField(field)) {
