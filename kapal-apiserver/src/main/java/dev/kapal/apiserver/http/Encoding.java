@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.ApiException;
 import dev.kapal.api.Json;
 import dev.kapal.api.codec.MediaType;
+import dev.kapal.api.codec.ProtobufCodec;
 import dev.kapal.api.codec.Yaml;
 import dev.kapal.apiserver.cache.CachedObject;
 import java.io.ByteArrayOutputStream;
@@ -65,6 +66,7 @@ final class Encoding {
         return switch (type) {
             case "application/json", "*/*", "" -> Json.parseObject(body);
             case "application/yaml", "application/x-yaml", "text/yaml" -> Yaml.parseObject(body);
+            case ProtobufCodec.MEDIA_TYPE -> ProtobufCodec.decode(body);
             default -> throw ApiException.unsupportedMediaType(type);
         };
     }

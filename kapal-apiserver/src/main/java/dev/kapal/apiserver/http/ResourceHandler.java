@@ -304,7 +304,7 @@ final class ResourceHandler {
 
     static Options.Delete deleteOptions(Exchange exchange) {
         byte[] body = exchange.body();
-        JsonNode options = body.length == 0 ? Json.object() : Json.parse(body);
+        JsonNode options = body.length == 0 ? Json.object() : Encoding.decodeObject(exchange.header("Content-Type"), body);
         OptionalLong grace = OptionalLong.empty();
         if (options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()) {
             grace = OptionalLong.of(options.get("gracePeriodSeconds").asLong());

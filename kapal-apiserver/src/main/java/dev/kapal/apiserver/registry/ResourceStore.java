@@ -169,7 +169,8 @@ public final class ResourceStore {
             metadata.put("generation", 1);
         }
         if (info.hasSubresource("status") && strategy.resetStatusOnCreate()) {
-            object.remove("status");
+            // Upstream strategies reset status to its zero value, which encodes as {}.
+            object.set("status", Json.object());
         }
         strategy.prepareForCreate(object);
         strategy.applyDefaults(object);
