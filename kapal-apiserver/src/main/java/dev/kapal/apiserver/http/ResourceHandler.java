@@ -182,7 +182,7 @@ final class ResourceHandler {
             long lastRevision = start.initialRevision();
             List<byte[]> chunk = new ArrayList<>();
             for (CachedObject object : start.initial()) {
-                chunk.add(event("ADDED", object.json()));
+                chunk.add(event("ADDED", store.served(object).json()));
                 if (chunk.size() >= 256) {
                     exchange.stream(concat(chunk));
                     chunk.clear();
@@ -214,7 +214,7 @@ final class ResourceHandler {
                 }
                 switch (item.get()) {
                     case CacheWatcher.Item.Event(CacheEvent change) -> {
-                        exchange.stream(event(change.type().name(), change.object().json()));
+                        exchange.stream(event(change.type().name(), store.served(change.object()).json()));
                         lastRevision = Math.max(lastRevision, change.revision());
                     }
                     case CacheWatcher.Item.End end -> {

@@ -60,6 +60,7 @@ public final class ResourceStore {
     private final Clock clock;
     private final boolean garbageCollection;
     private final List<Admission> admissions;
+    private final Conversion conversion;
 
     /** Answers whether a namespace exists and whether it is terminating, for create checks. */
     public interface NamespaceLookup {
@@ -99,6 +100,7 @@ public final class ResourceStore {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.garbageCollection = garbageCollection;
         this.admissions = List.copyOf(admissions);
+        this.conversion = definition.conversion();
     }
 
     public ResourceDefinition definition() {
@@ -187,14 +189,14 @@ public final class ResourceStore {
     public ObjectNode get(String namespace, String name, String resourceVersion) {
         String key = key(namespace, name);
         if ("0".equals(resourceVersion)) {
-            return cache().get(key).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
+            return cache().get(key).map(this::served).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
         }
         if (!resourceVersion.isEmpty()) {
             caches.waitFor(parseResourceVersion(resourceVersion), FRESHNESS_WAIT);
-            return cache().get(key).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
+            return cache().get(key).map(this::served).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
         }
         KeyValue kv = store.get(key).orElseThrow(() -> ApiException.notFound(gvr(), name));
-        return CachedObject.decode(kv).copy();
+        return served(CachedObject.decode(kv)).copy();
     }
 
     /** Reads one object as the cache holds it (read-only), after the cache caught up with the store. */
@@ -248,11 +250,11 @@ public final class ResourceStore {
             // NotOlderThan with a limit: later pages come from the store at the snapshot's revision.
             List<CachedObject> page = snapshot.objects().subList(0, (int) options.limit());
             String last = page.get(page.size() - 1).key();
-            return new ListPage(page, snapshot.revision(),
+            return new ListPage(servedAll(page), snapshot.revision(),
                     Optional.of(new ContinueToken(snapshot.revision(), last, info.keyPrefix()).encode()),
                     OptionalLong.of(snapshot.objects().size() - options.limit()));
         }
-        return new ListPage(snapshot.objects(), snapshot.revision(), Optional.empty(), OptionalLong.empty());
+        return new ListPage(servedAll(snapshot.objects()), snapshot.revision(), Optional.empty(), OptionalLong.empty());
     }
 
     private ListPage listFromStore(String namespace, Options.List options, long revision, String startAfter) {
@@ -278,17 +280,17 @@ public final class ResourceStore {
                         long leftInPage = kvs.size() - i - 1;
                         boolean remaining = leftInPage > 0 || page.more();
                         if (!remaining) {
-                            return new ListPage(items, atRevision, Optional.empty(), OptionalLong.empty());
+                            return new ListPage(servedAll(items), atRevision, Optional.empty(), OptionalLong.empty());
                         }
                         OptionalLong count = isEverything(options)
                                 ? OptionalLong.of(leftInPage + page.remaining())
                                 : OptionalLong.empty();
-                        return new ListPage(items, atRevision,
+                        return new ListPage(servedAll(items), atRevision,
                                 Optional.of(new ContinueToken(atRevision, after, info.keyPrefix()).encode()), count);
                     }
                 }
                 if (!page.more()) {
-                    return new ListPage(items, atRevision, Optional.empty(), OptionalLong.empty());
+                    return new ListPage(servedAll(items), atRevision, Optional.empty(), OptionalLong.empty());
                 }
             }
         } catch (StoreException.Compacted compacted) {
@@ -390,7 +392,7 @@ public final class ResourceStore {
                 }
                 throw ApiException.notFound(gvr(), name);
             }
-            CachedObject current = CachedObject.decode(stored.get());
+            CachedObject current = served(CachedObject.decode(stored.get()));
             ObjectNode old = current.copy();
             ObjectNode next = compute.apply(current.copy());
             checkTypeMeta(next);
@@ -501,7 +503,7 @@ public final class ResourceStore {
         String key = key(namespace, name);
         while (true) {
             KeyValue stored = store.get(key).orElseThrow(() -> ApiException.notFound(gvr(), name));
-            CachedObject current = CachedObject.decode(stored);
+            CachedObject current = served(CachedObject.decode(stored));
             ObjectNode object = current.copy();
             checkPreconditions(object, current.revision(), options, name);
             ObjectNode metadata = Json.objectAt(object, "metadata");
@@ -708,14 +710,30 @@ public final class ResourceStore {
     }
 
     /** The stored form: the object without resourceVersion, which the store's revision supplies. */
-    private static byte[] encode(ObjectNode object) {
-        ObjectNode metadata = Json.objectAt(object, "metadata");
+    private byte[] encode(ObjectNode object) {
+        ObjectNode stored = conversion == Conversion.NONE ? object : conversion.toStorage(object.deepCopy());
+        ObjectNode metadata = Json.objectAt(stored, "metadata");
         JsonNode version = metadata.remove("resourceVersion");
-        byte[] bytes = Json.write(object);
+        byte[] bytes = Json.write(stored);
         if (version != null) {
             metadata.set("resourceVersion", version);
         }
         return bytes;
+    }
+
+    private List<CachedObject> servedAll(List<CachedObject> stored) {
+        return conversion == Conversion.NONE ? stored : stored.stream().map(this::served).toList();
+    }
+
+    /**
+     * An object read from storage or the cache, in the served version. Objects of resources whose
+     * storage is their own come back as they are (shared with the cache, still read-only).
+     */
+    public CachedObject served(CachedObject stored) {
+        if (conversion == Conversion.NONE) {
+            return stored;
+        }
+        return CachedObject.of(stored.key(), conversion.fromStorage(stored.copy()), stored.revision());
     }
 
     private static ObjectNode stamp(ObjectNode object, long revision) {
