@@ -23,6 +23,8 @@ import dev.kapal.apiserver.metrics.ApiMetrics;
 import dev.kapal.apiserver.registry.ResourceDefinition;
 import dev.kapal.apiserver.registry.ResourceRegistry;
 import dev.kapal.apiserver.registry.ResourceStore;
+import dev.kapal.storage.Compactor;
+import dev.kapal.storage.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,8 +54,10 @@ public final class ApiServer implements AutoCloseable {
     private final ResourceRegistry registry = new ResourceRegistry();
     private final Map<GroupVersionResource, ResourceStore> stores = new ConcurrentHashMap<>();
     private final ApiMetrics metrics = new ApiMetrics();
+    private final Store store;
     private final CacheManager caches;
     private final List<Admission> admissions;
+    private Compactor compactor;
     private volatile boolean serving;
     private Server server;
     private Discovery discovery;
@@ -66,13 +70,15 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiServerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.caches = new CacheManager(config.store(), config.eventHistory(), clock);
+        this.store = new MeteredStore(config.store(), metrics);
+        this.caches = new CacheManager(store, config.eventHistory(), clock);
         this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses));
     }
 
     /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */
     public void start() throws Exception {
         caches.start();
+        compactor = new Compactor(store);
         registry.addListener(snapshot -> stores.clear());
         registry.register(BuiltinKinds.all());
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
@@ -81,7 +87,7 @@ public final class ApiServer implements AutoCloseable {
         health.register("log", Optional::empty);
         health.register("etcd", () -> {
             try {
-                config.store().currentRevision();
+                store.currentRevision();
                 return Optional.empty();
             } catch (RuntimeException e) {
                 return Optional.of("datastore unavailable: " + e.getMessage());
@@ -92,7 +98,7 @@ public final class ApiServer implements AutoCloseable {
         authenticators.add(new ClientCertificateAuthenticator());
         authenticators.addAll(config.authenticators());
         server = HttpFront.build(config, authenticators, config.authorizer(),
-                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, this::observe),
+                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, observer()),
                 clock);
         server.start();
         Bootstrap.run(this, config);
@@ -126,7 +132,7 @@ public final class ApiServer implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(stores.computeIfAbsent(resource, ignored -> new ResourceStore(definition.get(),
-                config.store(), caches, this::findNamespace, clock, false, admissions)));
+                store, caches, this::findNamespace, clock, false, admissions)));
     }
 
     /** The cluster IPs and node ports current services hold, for allocation. */
@@ -197,6 +203,21 @@ public final class ApiServer implements AutoCloseable {
         return true;
     }
 
+    private ApiHandler.RequestObserver observer() {
+        return new ApiHandler.RequestObserver() {
+            @Override
+            public void observe(RequestInfo request, int code, long nanos) {
+                ApiServer.this.observe(request, code, nanos);
+            }
+
+            @Override
+            public AutoCloseable watchStarted(RequestInfo.Resource request) {
+                return metrics.watchOpened(request.group(), request.version(), request.resource(),
+                        request.namespace().isEmpty() ? "cluster" : "namespace");
+            }
+        };
+    }
+
     private void observe(RequestInfo request, int code, long nanos) {
         switch (request) {
             case RequestInfo.Resource r -> metrics.observeRequest(r.verb().toUpperCase(), r.group(), r.version(),
@@ -215,6 +236,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         serving = false;
+        if (compactor != null) {
+            compactor.close();
+        }
         caches.close();
         if (server != null) {
             try {
@@ -223,6 +247,6 @@ public final class ApiServer implements AutoCloseable {
                 LOG.warn("stopping the HTTP server: {}", e.getMessage());
             }
         }
-        config.store().close();
+        store.close();
     }
 }

@@ -35,9 +35,12 @@ public final class ApiHandler extends Handler.Abstract {
         boolean handle(RequestInfo.NonResource request, Exchange exchange, Optional<UserInfo> user) throws Exception;
     }
 
-    /** Observes each finished request (metrics). */
+    /** Observes each finished request and each open watch (metrics). */
     public interface RequestObserver {
         void observe(RequestInfo request, int code, long nanos);
+
+        /** A watch started; closing the handle says it ended. */
+        AutoCloseable watchStarted(RequestInfo.Resource request);
     }
 
     private final List<Authenticator> authenticators;
@@ -81,7 +84,7 @@ public final class ApiHandler extends Handler.Abstract {
                     if (reviews.handles(resource)) {
                         reviews.handle(resource, exchange, user.orElseThrow(ApiException::unauthorized));
                     } else {
-                        resources.handle(resource, exchange);
+                        resources.handle(resource, exchange, observer);
                     }
                 }
                 case RequestInfo.NonResource other -> {

@@ -48,7 +48,7 @@ final class ResourceHandler {
         this.subresources = subresources;
     }
 
-    void handle(RequestInfo.Resource request, Exchange exchange) throws IOException {
+    void handle(RequestInfo.Resource request, Exchange exchange, ApiHandler.RequestObserver observer) throws Exception {
         ResourceStore store = stores.apply(new GroupVersionResource(request.group(), request.version(), request.resource()))
                 .orElseThrow(() -> new ApiException(dev.kapal.api.StatusReason.NOT_FOUND,
                         "the server could not find the requested resource"));
@@ -88,7 +88,11 @@ final class ResourceHandler {
                 respondObject(exchange, 200, object, answer, store.definition());
             }
             case "list" -> list(store, namespace, exchange, answer);
-            case "watch" -> watch(store, namespace, request, exchange);
+            case "watch" -> {
+                try (AutoCloseable counted = observer.watchStarted(request)) {
+                    watch(store, namespace, request, exchange);
+                }
+            }
             case "create" -> {
                 requireNamespaceForCreate(info, namespace);
                 ObjectNode body = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
