@@ -3,6 +3,8 @@ package dev.kapal.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.ApiException;
 import dev.kapal.api.GroupVersionResource;
+import dev.kapal.apiserver.admission.Admission;
+import dev.kapal.apiserver.admission.ServiceAllocation;
 import dev.kapal.apiserver.auth.Authenticator;
 import dev.kapal.apiserver.auth.ClientCertificateAuthenticator;
 import dev.kapal.apiserver.cache.CacheManager;
@@ -51,6 +53,7 @@ public final class ApiServer implements AutoCloseable {
     private final Map<GroupVersionResource, ResourceStore> stores = new ConcurrentHashMap<>();
     private final ApiMetrics metrics = new ApiMetrics();
     private final CacheManager caches;
+    private final List<Admission> admissions;
     private volatile boolean serving;
     private Server server;
     private Discovery discovery;
@@ -64,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.caches = new CacheManager(config.store(), config.eventHistory(), clock);
+        this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses));
     }
 
     /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */
@@ -122,7 +126,27 @@ public final class ApiServer implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(stores.computeIfAbsent(resource, ignored -> new ResourceStore(definition.get(),
-                config.store(), caches, this::findNamespace, clock, false)));
+                config.store(), caches, this::findNamespace, clock, false, admissions)));
+    }
+
+    /** The cluster IPs and node ports current services hold, for allocation. */
+    private ServiceAllocation.Taken takenServiceAddresses() {
+        ResourceStore services = store(new GroupVersionResource("", "v1", "services")).orElseThrow();
+        java.util.Set<String> ips = new java.util.HashSet<>();
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (CachedObject service : services.listCached()) {
+            service.object().path("spec").path("clusterIPs").forEach(ip -> ips.add(ip.asText()));
+            String single = service.object().path("spec").path("clusterIP").asText("");
+            if (!single.isEmpty()) {
+                ips.add(single);
+            }
+            service.object().path("spec").path("ports").forEach(port -> {
+                if (port.path("nodePort").asInt(0) > 0) {
+                    ports.add(port.path("nodePort").asInt());
+                }
+            });
+        }
+        return new ServiceAllocation.Taken(ips, ports);
     }
 
     private Optional<ObjectNode> findNamespace(String namespace) {

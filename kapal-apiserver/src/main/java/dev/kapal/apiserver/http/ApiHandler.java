@@ -44,6 +44,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final Authorizer authorizer;
     private final NonResourceRoutes nonResource;
     private final ResourceHandler resources;
+    private final Reviews reviews;
     private final RequestObserver observer;
     private final int maxBodyBytes;
 
@@ -53,6 +54,7 @@ public final class ApiHandler extends Handler.Abstract {
         this.authorizer = authorizer;
         this.nonResource = nonResource;
         this.resources = resources;
+        this.reviews = new Reviews(this.authenticators, authorizer);
         this.observer = observer;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -75,7 +77,13 @@ public final class ApiHandler extends Handler.Abstract {
                 authorize(user.get(), info);
             }
             switch (info) {
-                case RequestInfo.Resource resource -> resources.handle(resource, exchange);
+                case RequestInfo.Resource resource -> {
+                    if (reviews.handles(resource)) {
+                        reviews.handle(resource, exchange, user.orElseThrow(ApiException::unauthorized));
+                    } else {
+                        resources.handle(resource, exchange);
+                    }
+                }
                 case RequestInfo.NonResource other -> {
                     if (!nonResource.handle(other, exchange, user)) {
                         throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");

@@ -202,7 +202,8 @@ public final class BuiltinKinds {
 
     /** Whether {@code definition} is answered by a dedicated handler rather than the generic store. */
     public static boolean isServedByHandler(ResourceDefinition definition) {
-        return definition.strategy() == SERVED_BY_HANDLER;
+        return definition.strategy() == SERVED_BY_HANDLER
+                || definition.strategy() instanceof NamedStrategy named && named.delegate() == SERVED_BY_HANDLER;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.kapal.api.GroupVersionResource;
 import dev.kapal.api.Json;
 import dev.kapal.api.ResourceInfo;
 import dev.kapal.api.StatusCause;
+import dev.kapal.apiserver.admission.Admission;
 import dev.kapal.apiserver.cache.CacheManager;
 import dev.kapal.apiserver.cache.CachedObject;
 import dev.kapal.apiserver.cache.WatchCache;
@@ -58,6 +59,7 @@ public final class ResourceStore {
     private final NamespaceLookup namespaces;
     private final Clock clock;
     private final boolean garbageCollection;
+    private final List<Admission> admissions;
 
     /** Answers whether a namespace exists and whether it is terminating, for create checks. */
     public interface NamespaceLookup {
@@ -87,7 +89,7 @@ public final class ResourceStore {
     }
 
     public ResourceStore(ResourceDefinition definition, Store store, CacheManager caches, NamespaceLookup namespaces,
-                         Clock clock, boolean garbageCollection) {
+                         Clock clock, boolean garbageCollection, List<Admission> admissions) {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.info = definition.info();
         this.strategy = definition.strategy();
@@ -96,6 +98,7 @@ public final class ResourceStore {
         this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.garbageCollection = garbageCollection;
+        this.admissions = List.copyOf(admissions);
     }
 
     public ResourceDefinition definition() {
@@ -170,6 +173,9 @@ public final class ResourceStore {
         }
         strategy.prepareForCreate(object);
         strategy.applyDefaults(object);
+        for (Admission admission : admissions) {
+            admission.admit(info, Admission.Operation.CREATE, object, Optional.empty());
+        }
         validate(object, MetadataValidation.validate(object, strategy, info.namespaced()), strategy.validate(object));
         return object;
     }
@@ -194,6 +200,12 @@ public final class ResourceStore {
     public Optional<CachedObject> getCached(String namespace, String name) {
         caches.waitForCurrent(FRESHNESS_WAIT);
         return cache().get(key(namespace, name));
+    }
+
+    /** Every object, as the cache holds them (read-only), after the cache caught up with the store. */
+    public List<CachedObject> listCached() {
+        caches.waitForCurrent(FRESHNESS_WAIT);
+        return cache().list(info.keyPrefix(), object -> true).objects();
     }
 
     /** Lists objects in {@code namespace} (all namespaces when empty). */
@@ -445,6 +457,9 @@ public final class ResourceStore {
             }
             strategy.prepareForUpdate(prepared, old);
             strategy.applyDefaults(prepared);
+            for (Admission admission : admissions) {
+                admission.admit(info, Admission.Operation.UPDATE, prepared, Optional.of(old));
+            }
             if (strategy.tracksGeneration() && !sameSpec(prepared, old)) {
                 metadata.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
