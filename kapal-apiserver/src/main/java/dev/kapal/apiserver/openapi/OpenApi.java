@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       year ahead); with a stale hash it is a 301 to the current URL; without a hash it carries
  *       only its ETag. Accept must allow {@code application/json}: the protobuf form is not served
  *       (406), and kubectl and client-go ask for JSON.</li>
- *   <li>{@code /openapi/v2} is the Swagger 2.0 JSON document of all group-versions. client-go asks
- *       for it in gnostic protobuf only; that is answered 406 (see the package documentation for
- *       why that is safe for kubectl).</li>
+ *   <li>{@code /openapi/v2} is the Swagger 2.0 document of all group-versions, as JSON or, for
+ *       client-go, as gnostic protobuf ({@code application/com.github.proto-openapi.spec.v2@v1.0+protobuf}
+ *       or {@code ...spec.v2.v1.0+protobuf}), each with its own ETag.</li>
  * </ul>
  * Every answer carries its quoted ETag and is 304 when If-None-Match matches it. {@link #handle}
  * is empty for other paths and for group-versions not served (the HTTP layer answers 404).
@@ -56,7 +56,7 @@ public final class OpenApi {
     private final ResourceRegistry registry;
     private final SchemaSource schemaSource;
     private final Clock clock;
-    private final AtomicReference<Generation> cache = new AtomicReference<>(new Generation(-1, null, Map.of(), null));
+    private final AtomicReference<Generation> cache = new AtomicReference<>(new Generation(-1, null, Map.of(), null, null));
 
     /** Publishes every kind as its envelope ({@link EnvelopeSchemaSource}). */
     public OpenApi(ResourceRegistry registry) {
@@ -85,13 +85,18 @@ public final class OpenApi {
         Objects.requireNonNull(acceptHeader, "acceptHeader");
         Objects.requireNonNull(ifNoneMatch, "ifNoneMatch");
         if (path.equals("/openapi/v3")) {
-            return Optional.of(answer(current().index(), Map.of(), ifNoneMatch));
+            return Optional.of(answer(current().index(), JSON_CONTENT_TYPE, Map.of(), ifNoneMatch));
         }
         if (path.equals("/openapi/v2")) {
-            if (!accepts(acceptHeader, JSON_CONTENT_TYPE)) {
+            Optional<String> chosen = negotiateV2(acceptHeader);
+            if (chosen.isEmpty()) {
                 return Optional.of(notAcceptable());
             }
-            return Optional.of(answer(current().swagger(), Map.of("Vary", "Accept"), ifNoneMatch));
+            boolean json = chosen.get().equals(JSON_CONTENT_TYPE);
+            // Always labelled with the dotted spelling: '@' may not appear in a media type, and Go's
+            // mime parser (client-go) rejects a Content-Type containing it.
+            return Optional.of(answer(json ? current().swagger() : current().swaggerProtobuf(),
+                    json ? JSON_CONTENT_TYPE : V2_PROTOBUF.getFirst(), Map.of("Vary", "Accept"), ifNoneMatch));
         }
         if (!path.startsWith(V3_PREFIX)) {
             return Optional.empty();
@@ -115,7 +120,7 @@ public final class OpenApi {
             headers.put("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(
                     clock.instant().atOffset(ZoneOffset.UTC).plusYears(1)));
         }
-        return Optional.of(answer(document, headers, ifNoneMatch));
+        return Optional.of(answer(document, JSON_CONTENT_TYPE, headers, ifNoneMatch));
     }
 
     /** The group-version documents' index keys served now ({@code api/v1}, {@code apis/apps/v1}, ...). */
@@ -152,17 +157,19 @@ public final class OpenApi {
         ObjectNode paths = index.putObject("paths");
         groupVersions.forEach((key, rendered) ->
                 paths.putObject(key).put("serverRelativeURL", serverRelativeUrl(key, rendered.hash())));
+        ObjectNode swagger = SwaggerV2.render(all);
         return new Generation(snapshot.generation(), Rendered.of(index), Map.copyOf(groupVersions),
-                Rendered.of(SwaggerV2.render(all)));
+                Rendered.of(swagger), Rendered.of(SwaggerProtobuf.encode(swagger)));
     }
 
-    private static DiscoveryResponse answer(Rendered rendered, Map<String, String> headers, Optional<String> ifNoneMatch) {
+    private static DiscoveryResponse answer(Rendered rendered, String contentType, Map<String, String> headers,
+                                            Optional<String> ifNoneMatch) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put("ETag", rendered.etag());
         if (ifNoneMatch.isPresent() && matches(ifNoneMatch.get(), rendered.etag())) {
             return DiscoveryResponse.notModified(all);
         }
-        return DiscoveryResponse.ok(JSON_CONTENT_TYPE, rendered.body(), all);
+        return DiscoveryResponse.ok(contentType, rendered.body(), all);
     }
 
     /** If-None-Match holds a list of entity tags or {@code *}; weak tags compare by their value. */
@@ -211,6 +218,27 @@ public final class OpenApi {
         return false;
     }
 
+    /**
+     * The media type to answer {@code /openapi/v2} in: the first range of the Accept header (in
+     * its order, as upstream's handler walks it) that admits JSON or one of the protobuf spellings.
+     */
+    static Optional<String> negotiateV2(String acceptHeader) {
+        if (acceptHeader.isBlank()) {
+            return Optional.of(JSON_CONTENT_TYPE);
+        }
+        for (String clause : acceptHeader.split(",")) {
+            List<String> offered = new ArrayList<>();
+            offered.add(JSON_CONTENT_TYPE);
+            offered.addAll(V2_PROTOBUF);
+            for (String mediaType : offered) {
+                if (accepts(clause, mediaType)) {
+                    return Optional.of(mediaType);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Optional<String> queryParameter(String rawQuery, String name) {
         for (String pair : rawQuery.split("&")) {
             int equals = pair.indexOf('=');
@@ -234,13 +262,17 @@ public final class OpenApi {
         return new DiscoveryResponse(301, Optional.of("text/html; charset=utf-8"), body, Map.of("Location", location));
     }
 
-    private record Generation(long generation, Rendered index, Map<String, Rendered> groupVersions, Rendered swagger) {
+    private record Generation(long generation, Rendered index, Map<String, Rendered> groupVersions, Rendered swagger,
+                              Rendered swaggerProtobuf) {
     }
 
     /** Rendered bytes, their hash (upper-case hex SHA-512, as upstream computes it) and quoted ETag. */
     private record Rendered(byte[] body, String hash) {
         static Rendered of(ObjectNode node) {
-            byte[] body = Json.write(node);
+            return of(Json.write(node));
+        }
+
+        static Rendered of(byte[] body) {
             return new Rendered(body, sha512Hex(body));
         }
 

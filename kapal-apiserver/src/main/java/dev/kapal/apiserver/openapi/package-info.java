@@ -22,13 +22,18 @@
  * {@code gvkSupportsPatchOpenAPIV3}); from an envelope schema it would lose the merge keys of lists
  * such as {@code containers} and replace them wholesale. So a PATCH lists strategic merge patch only
  * when its kind's schema has {@link dev.kapal.apiserver.openapi.KindSchema.Coverage#FULL} coverage
- * (and is built in: custom resources never take it). kubectl then tries v2: client-go asks for
- * {@code /openapi/v2} in protobuf only, which is answered 406, and kubectl falls back to the Go
- * types compiled into it, the same patch a real cluster produces. The query-parameter probe is
- * unaffected: it needs only the PATCH operation's kind and parameters. The schemas still carry
- * {@code x-kubernetes-group-version-kind}, so {@code kubectl explain} finds the kinds. In the
- * Swagger 2.0 rendering, partial schemas drop that extension, because kubectl's v2 client-side
- * validation would otherwise reject every field the envelope does not list.
+ * (and is built in: custom resources never take it). kubectl then tries v2 the same way (the PATCH
+ * operation's {@code consumes} must list strategic merge patch), finds it missing too and falls
+ * back to the Go types compiled into it: the same patch a real cluster gets. The query-parameter
+ * probe is unaffected: it needs only the PATCH operation's kind and parameters. The v3 schemas still
+ * carry {@code x-kubernetes-group-version-kind}, so {@code kubectl explain} finds the kinds.
+ *
+ * <p><b>Why v2 hides partial kinds.</b> kubectl 1.27 probes {@code fieldValidation} on v2 only,
+ * and every version validates {@code kind: List} documents client-side against v2, fetching it as
+ * gnostic protobuf. Its client-side validation rejects any field a kind's schema does not list, so
+ * in the Swagger 2.0 rendering partial schemas drop {@code x-kubernetes-group-version-kind}: kubectl
+ * then finds no schema for the kind and skips client-side validation of it, as it does for kinds a
+ * server does not describe.
  *
  * <p>Full schemas plug in as another {@code SchemaSource} returning {@code FULL}; nothing else
  * changes.
