@@ -20,6 +20,7 @@ import dev.kapal.apiserver.http.HttpFront;
 import dev.kapal.apiserver.http.RequestInfo;
 import dev.kapal.apiserver.kinds.BuiltinKinds;
 import dev.kapal.apiserver.metrics.ApiMetrics;
+import dev.kapal.apiserver.openapi.OpenApi;
 import dev.kapal.apiserver.registry.ResourceDefinition;
 import dev.kapal.apiserver.registry.ResourceRegistry;
 import dev.kapal.apiserver.registry.ResourceStore;
@@ -61,6 +62,7 @@ public final class ApiServer implements AutoCloseable {
     private volatile boolean serving;
     private Server server;
     private Discovery discovery;
+    private OpenApi openApi;
     private Health health;
 
     public ApiServer(ApiServerConfig config) {
@@ -83,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
         registry.register(BuiltinKinds.all());
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
                 config.advertiseAddress().getHostAddress() + ":" + config.port());
+        openApi = new OpenApi(registry);
         health = Health.withPing();
         health.register("log", Optional::empty);
         health.register("etcd", () -> {
@@ -165,7 +168,7 @@ public final class ApiServer implements AutoCloseable {
                                 Optional<dev.kapal.apiserver.auth.UserInfo> user) {
         String path = request.path();
         if (!request.verb().equals("get") && !request.verb().equals("head")) {
-            if (discovery.handle(path, "", Optional.empty()).isPresent() || path.startsWith("/healthz")
+            if (discovery.handle(path, "", Optional.empty()).isPresent() || path.startsWith("/healthz") || path.startsWith("/openapi/")
                     || path.startsWith("/readyz") || path.startsWith("/livez") || path.equals("/metrics")) {
                 throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
             }
@@ -192,8 +195,9 @@ public final class ApiServer implements AutoCloseable {
         if (user.isEmpty() && !path.equals("/version") && !path.equals("/version/")) {
             throw ApiException.unauthorized();
         }
-        Optional<DiscoveryResponse> answer = discovery.handle(path, exchange.header("Accept").orElse(""),
-                exchange.header("If-None-Match"));
+        Optional<DiscoveryResponse> answer = path.startsWith("/openapi/")
+                ? openApi.handle(path, exchange.rawQuery(), exchange.header("Accept").orElse(""), exchange.header("If-None-Match"))
+                : discovery.handle(path, exchange.header("Accept").orElse(""), exchange.header("If-None-Match"));
         if (answer.isEmpty()) {
             return false;
         }
