@@ -199,9 +199,8 @@ public final class ResourceStore {
         return served(CachedObject.decode(kv)).copy();
     }
 
-    /** Reads one object as the cache holds it (read-only), after the cache caught up with the store. */
-    public Optional<CachedObject> getCached(String namespace, String name) {
-        caches.waitForCurrent(FRESHNESS_WAIT);
+    /** Reads one object as the cache holds it now (read-only, in the stored version), without waiting. */
+    public Optional<CachedObject> peekCached(String namespace, String name) {
         return cache().get(key(namespace, name));
     }
 
