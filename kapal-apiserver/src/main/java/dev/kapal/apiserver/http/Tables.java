@@ -1,6 +1,7 @@
 package dev.kapal.apiserver.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kapal.api.Json;
 import dev.kapal.apiserver.printers.HasTablePrinter;
 import dev.kapal.apiserver.printers.IncludeObject;
 import dev.kapal.apiserver.printers.Printers;
@@ -37,17 +38,32 @@ final class Tables {
                 include, true, Instant.now());
     }
 
-    /** The former entry point, until the resource handler passes includeObject. */
-    static ObjectNode forObjects(ResourceDefinition definition, List<ObjectNode> objects,
-                                 java.util.Optional<dev.kapal.apiserver.registry.ResourceStore.ListPage> page) {
-        TableDocument.ListMeta listMeta = page.map(p -> new TableDocument.ListMeta(Long.toString(p.revision()),
-                p.continueToken(), p.remainingItemCount())).orElseGet(() -> TableDocument.ListMeta.ofObject(objects.get(0)));
-        return TableDocument.render(printer(definition), objects, listMeta, IncludeObject.METADATA, true, Instant.now());
-    }
-
     /** A table of a list page. */
     static ObjectNode forList(ResourceDefinition definition, List<ObjectNode> objects, TableDocument.ListMeta listMeta,
                               IncludeObject include) {
         return TableDocument.render(printer(definition), objects, listMeta, include, true, Instant.now());
+    }
+
+    /**
+     * Encodes the objects of one watch stream as one-row tables. Only the first table carries the
+     * column definitions, as upstream's watch encoder does; kubectl reuses the last ones it saw.
+     * Not thread-safe: one per stream.
+     */
+    static final class WatchTables {
+        private final TablePrinter printer;
+        private final IncludeObject include;
+        private boolean headersSent;
+
+        WatchTables(ResourceDefinition definition, IncludeObject include) {
+            this.printer = printer(definition);
+            this.include = include;
+        }
+
+        byte[] encode(ObjectNode object) {
+            ObjectNode table = TableDocument.render(printer, List.of(object), TableDocument.ListMeta.ofObject(object),
+                    include, !headersSent, Instant.now());
+            headersSent = true;
+            return Json.write(table);
+        }
     }
 }
