@@ -10,6 +10,7 @@ import dev.kapal.apiserver.cache.CacheEvent;
 import dev.kapal.apiserver.cache.CacheWatcher;
 import dev.kapal.apiserver.cache.CachedObject;
 import dev.kapal.apiserver.cache.WatchCache;
+import dev.kapal.apiserver.printers.TableDocument;
 import dev.kapal.apiserver.registry.Options;
 import dev.kapal.apiserver.registry.ResourceDefinition;
 import dev.kapal.apiserver.registry.ResourceStore;
@@ -90,7 +91,7 @@ final class ResourceHandler {
             case "list" -> list(store, namespace, exchange, answer);
             case "watch" -> {
                 try (AutoCloseable counted = observer.watchStarted(request)) {
-                    watch(store, namespace, request, exchange);
+                    watch(store, namespace, request, exchange, answer);
                 }
             }
             case "create" -> {
@@ -147,7 +148,7 @@ final class ResourceHandler {
                                ResourceDefinition definition) {
         switch (answer) {
             case JSON -> exchange.respondJson(code, object);
-            case TABLE -> exchange.respondJson(code, Tables.forObjects(definition, List.of(object), Optional.empty()));
+            case TABLE -> exchange.respondJson(code, Tables.forObject(definition, object, Tables.includeObject(exchange)));
         }
     }
 
@@ -159,15 +160,23 @@ final class ResourceHandler {
             case JSON -> exchange.respond(200, "application/json", Encoding.list(info.groupVersion().apiVersion(),
                     info.listKind(), page.items(), page.revision(), page.continueToken(), page.remainingItemCount()));
             case TABLE -> {
-                ObjectNode table = Tables.forObjects(store.definition(),
-                        page.items().stream().map(CachedObject::object).toList(), Optional.of(page));
+                ObjectNode table = Tables.forList(store.definition(),
+                        page.items().stream().map(CachedObject::object).toList(),
+                        new TableDocument.ListMeta(Long.toString(page.revision()), page.continueToken(), page.remainingItemCount()),
+                        Tables.includeObject(exchange));
                 exchange.respondJson(200, table);
             }
         }
     }
 
-    private void watch(ResourceStore store, String namespace, RequestInfo.Resource request, Exchange exchange) throws IOException {
+    private void watch(ResourceStore store, String namespace, RequestInfo.Resource request, Exchange exchange,
+                       Encoding.Answer answer) throws IOException {
         Options.List options = listOptions(store, exchange);
+        // kubectl get -w asks for tables; each event then carries a one-row Table.
+        Optional<Tables.WatchTables> tables = switch (answer) {
+            case JSON -> Optional.empty();
+            case TABLE -> Optional.of(new Tables.WatchTables(store.definition(), Tables.includeObject(exchange)));
+        };
         if (!request.name().isEmpty()) {
             String name = request.name();
             Options.List base = options;
@@ -186,7 +195,7 @@ final class ResourceHandler {
             long lastRevision = start.initialRevision();
             List<byte[]> chunk = new ArrayList<>();
             for (CachedObject object : start.initial()) {
-                chunk.add(event("ADDED", store.served(object).json()));
+                chunk.add(event("ADDED", watchObject(tables, store.served(object))));
                 if (chunk.size() >= 256) {
                     exchange.stream(concat(chunk));
                     chunk.clear();
@@ -196,8 +205,9 @@ final class ResourceHandler {
                 exchange.stream(concat(chunk));
             }
             if (initialEventsEnd) {
-                exchange.stream(event("BOOKMARK", (emptyKind + "\"metadata\":{\"resourceVersion\":\"" + start.initialRevision()
-                        + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}").getBytes(StandardCharsets.UTF_8)));
+                exchange.stream(event("BOOKMARK", watchObject(tables, (emptyKind + "\"metadata\":{\"resourceVersion\":\""
+                        + start.initialRevision() + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}")
+                        .getBytes(StandardCharsets.UTF_8))));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(timeoutSeconds, 0));
             long nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
@@ -210,15 +220,15 @@ final class ResourceHandler {
                 Optional<CacheWatcher.Item> item = watcher.poll(wait, TimeUnit.NANOSECONDS);
                 if (item.isEmpty()) {
                     if (bookmarks && System.nanoTime() >= nextBookmark) {
-                        exchange.stream(event("BOOKMARK", (emptyKind + "\"metadata\":{\"resourceVersion\":\"" + lastRevision
-                                + "\"}}").getBytes(StandardCharsets.UTF_8)));
+                        exchange.stream(event("BOOKMARK", watchObject(tables, (emptyKind + "\"metadata\":{\"resourceVersion\":\""
+                                + lastRevision + "\"}}").getBytes(StandardCharsets.UTF_8))));
                         nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
                     }
                     continue;
                 }
                 switch (item.get()) {
                     case CacheWatcher.Item.Event(CacheEvent change) -> {
-                        exchange.stream(event(change.type().name(), store.served(change.object()).json()));
+                        exchange.stream(event(change.type().name(), watchObject(tables, store.served(change.object()))));
                         lastRevision = Math.max(lastRevision, change.revision());
                     }
                     case CacheWatcher.Item.End end -> {
@@ -234,6 +244,15 @@ final class ResourceHandler {
         } catch (IOException clientGone) {
             exchange.abort(clientGone);
         }
+    }
+
+    private static byte[] watchObject(Optional<Tables.WatchTables> tables, CachedObject object) {
+        return tables.map(table -> table.encode(object.object())).orElseGet(object::json);
+    }
+
+    // Upstream turns bookmarks into tables too, so a table watch only ever carries tables.
+    private static byte[] watchObject(Optional<Tables.WatchTables> tables, byte[] object) {
+        return tables.map(table -> table.encode(Json.parseObject(object))).orElse(object);
     }
 
     private static byte[] event(String type, byte[] object) {

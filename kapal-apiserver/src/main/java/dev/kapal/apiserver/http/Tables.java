@@ -1,58 +1,69 @@
 package dev.kapal.apiserver.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.Json;
+import dev.kapal.apiserver.printers.HasTablePrinter;
+import dev.kapal.apiserver.printers.IncludeObject;
+import dev.kapal.apiserver.printers.Printers;
+import dev.kapal.apiserver.printers.TableDocument;
+import dev.kapal.apiserver.printers.TablePrinter;
 import dev.kapal.apiserver.registry.ResourceDefinition;
-import dev.kapal.apiserver.registry.ResourceStore;
+import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Server-side printing ({@code as=Table}). Until kinds bring their own columns, every kind
- * prints as upstream's default table convertor does: Name and Created At.
+ * Server-side printing ({@code as=Table}): picks the printer of a resource — its strategy's own
+ * (custom resources), the built-in printer of its group and kind, or upstream's default — and
+ * renders tables with {@link TableDocument}.
  */
 final class Tables {
     private Tables() {
     }
 
-    static ObjectNode forObjects(ResourceDefinition definition, List<ObjectNode> objects, Optional<ResourceStore.ListPage> page) {
-        ObjectNode table = Json.object();
-        table.put("kind", "Table");
-        table.put("apiVersion", "meta.k8s.io/v1");
-        ObjectNode metadata = table.putObject("metadata");
-        page.ifPresent(p -> {
-            metadata.put("resourceVersion", Long.toString(p.revision()));
-            p.continueToken().ifPresent(token -> metadata.put("continue", token));
-            p.remainingItemCount().ifPresent(count -> metadata.put("remainingItemCount", count));
-        });
-        ArrayNode columns = table.putArray("columnDefinitions");
-        column(columns, "Name", "string", "name",
-                "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names");
-        column(columns, "Created At", "date", "",
-                "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata");
-        ArrayNode rows = table.putArray("rows");
-        for (ObjectNode object : objects) {
-            ObjectNode row = rows.addObject();
-            ArrayNode cells = row.putArray("cells");
-            JsonNode objectMeta = object.path("metadata");
-            cells.add(objectMeta.path("name").asText());
-            cells.add(objectMeta.path("creationTimestamp").asText());
-            ObjectNode partial = row.putObject("object");
-            partial.put("kind", "PartialObjectMetadata");
-            partial.put("apiVersion", "meta.k8s.io/v1");
-            partial.set("metadata", objectMeta.deepCopy());
+    static TablePrinter printer(ResourceDefinition definition) {
+        if (definition.strategy() instanceof HasTablePrinter own) {
+            return own.tablePrinter();
         }
-        return table;
+        return Printers.builtin().forKind(definition.info().groupVersion().group(), definition.info().kind());
     }
 
-    private static void column(ArrayNode columns, String name, String type, String format, String description) {
-        ObjectNode column = columns.addObject();
-        column.put("name", name);
-        column.put("type", type);
-        column.put("format", format);
-        column.put("description", description);
-        column.put("priority", 0);
+    /** The {@code includeObject} parameter of a request. */
+    static IncludeObject includeObject(Exchange exchange) {
+        return IncludeObject.parse(exchange.query("includeObject"));
+    }
+
+    /** A table of one object (get, create, update, patch). */
+    static ObjectNode forObject(ResourceDefinition definition, ObjectNode object, IncludeObject include) {
+        return TableDocument.render(printer(definition), List.of(object), TableDocument.ListMeta.ofObject(object),
+                include, true, Instant.now());
+    }
+
+    /** A table of a list page. */
+    static ObjectNode forList(ResourceDefinition definition, List<ObjectNode> objects, TableDocument.ListMeta listMeta,
+                              IncludeObject include) {
+        return TableDocument.render(printer(definition), objects, listMeta, include, true, Instant.now());
+    }
+
+    /**
+     * Encodes the objects of one watch stream as one-row tables. Only the first table carries the
+     * column definitions, as upstream's watch encoder does; kubectl reuses the last ones it saw.
+     * Not thread-safe: one per stream.
+     */
+    static final class WatchTables {
+        private final TablePrinter printer;
+        private final IncludeObject include;
+        private boolean headersSent;
+
+        WatchTables(ResourceDefinition definition, IncludeObject include) {
+            this.printer = printer(definition);
+            this.include = include;
+        }
+
+        byte[] encode(ObjectNode object) {
+            ObjectNode table = TableDocument.render(printer, List.of(object), TableDocument.ListMeta.ofObject(object),
+                    include, !headersSent, Instant.now());
+            headersSent = true;
+            return Json.write(table);
+        }
     }
 }
