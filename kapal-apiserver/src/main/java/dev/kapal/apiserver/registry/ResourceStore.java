@@ -483,6 +483,9 @@ public final class ResourceStore {
             if (garbageCollection) {
                 changed |= addPropagationFinalizer(metadata, options);
             }
+            if (!metadata.has("deletionTimestamp")) {
+                changed |= strategy.prepareForDelete(object);
+            }
             OptionalLong grace = strategy.gracefulDeletion(object, options.gracePeriodSeconds());
             boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty();
             boolean graceful = grace.isPresent() && grace.getAsLong() > 0;
