@@ -55,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
     private Server server;
     private Discovery discovery;
     private Health health;
+    private dev.kapal.apiserver.crd.CrdController crds;
 
     public ApiServer(ApiServerConfig config) {
         this(config, Clock.systemUTC());
@@ -71,6 +72,9 @@ public final class ApiServer implements AutoCloseable {
         caches.start();
         registry.addListener(snapshot -> stores.clear());
         registry.register(BuiltinKinds.all());
+        // Stored CRDs are served before the port opens, so custom resources survive a restart seamlessly.
+        crds = new dev.kapal.apiserver.crd.CrdController(registry, this::store, caches::drop, clock);
+        crds.start();
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
                 config.advertiseAddress().getHostAddress() + ":" + config.port());
         health = Health.withPing();
@@ -191,6 +195,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         serving = false;
+        if (crds != null) {
+            crds.close();
+        }
         caches.close();
         if (server != null) {
             try {
