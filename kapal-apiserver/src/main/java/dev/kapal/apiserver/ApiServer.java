@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private Discovery discovery;
     private OpenApi openApi;
     private Health health;
+    private dev.kapal.apiserver.crd.CrdController crds;
 
     public ApiServer(ApiServerConfig config) {
         this(config, Clock.systemUTC());
@@ -84,6 +85,9 @@ public final class ApiServer implements AutoCloseable {
         compactor = new Compactor(store);
         registry.addListener(snapshot -> stores.clear());
         registry.register(BuiltinKinds.all());
+        // Stored CRDs are served before the port opens, so custom resources survive a restart seamlessly.
+        crds = new dev.kapal.apiserver.crd.CrdController(registry, this::store, caches::drop, clock);
+        crds.start();
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
                 config.advertiseAddress().getHostAddress() + ":" + config.port());
         openApi = new OpenApi(registry);
@@ -259,6 +263,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         serving = false;
+        if (crds != null) {
+            crds.close();
+        }
         if (compactor != null) {
             compactor.close();
         }

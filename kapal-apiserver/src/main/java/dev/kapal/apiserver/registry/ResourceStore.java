@@ -510,6 +510,9 @@ public final class ResourceStore {
             if (garbageCollection) {
                 changed |= addPropagationFinalizer(metadata, options);
             }
+            if (!metadata.has("deletionTimestamp")) {
+                changed |= strategy.prepareForDelete(object);
+            }
             OptionalLong grace = strategy.gracefulDeletion(object, options.gracePeriodSeconds());
             boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty() || hasSpecFinalizers(object);
             if (hasSpecFinalizers(object) && !"Terminating".equals(object.path("status").path("phase").asText())) {
