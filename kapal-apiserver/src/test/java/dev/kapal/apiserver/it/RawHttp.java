@@ -48,7 +48,13 @@ final class RawHttp {
     }
 
     Answer send(String method, String path, String contentType, byte[] body) {
+        return send(method, path, contentType, body, false);
+    }
+
+    /** With {@code expectContinue} the body goes out only after the server's 100 Continue. */
+    Answer send(String method, String path, String contentType, byte[] body, boolean expectContinue) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .expectContinue(expectContinue)
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));

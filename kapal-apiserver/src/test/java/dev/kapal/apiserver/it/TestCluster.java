@@ -47,6 +47,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JDK {@link HttpClient}s for requests fabric8 cannot make (anonymous, malformed bodies, HTTP/2).
  */
 public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
+    static {
+        // Without a logback configuration every Jetty DEBUG line is printed, which slows the tests
+        // down several times; the module's own configuration is not ours to change.
+        org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
     private static final InetAddress SERVICE_IP = address("10.43.0.1");
     private static final InetAddress LOOPBACK = address("127.0.0.1");
 
