@@ -34,7 +34,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>{@code StartupBench} measures plain {@code java -jar} (5 fresh starts, 5 warm restarts).
  * {@code StartupBench flags} measures warm restarts under JVM flag sets, so the launcher's flags
  * can be chosen on evidence: the flags {@code bin/kapal} uses today, C1 only, Serial GC, the
- * dynamic CDS archive, and (JDK 25+) the AOT cache.
+ * dynamic CDS archive, and (JDK 25+) the AOT cache. No flags at all is the plain run's warm line.
  *
  * <p>Arguments (all optional): {@code flags}, {@code runs=N} (default 5; 3 in the flag sweep),
  * {@code jar=PATH} (default: {@code kapal-server/target/kapal.jar} under the current directory
@@ -125,7 +125,6 @@ public final class StartupBench {
         record Variant(String name, List<String> flags, List<String> trainingFlags) {
         }
         List<Variant> variants = new ArrayList<>(List.of(
-                new Variant("no flags", List.of(), List.of()),
                 new Variant("bin/kapal: Serial, Xss512k, dynamic CDS", launcher, launcher),
                 new Variant("bin/kapal + -XX:TieredStopAtLevel=1", concat(launcher, List.of("-XX:TieredStopAtLevel=1")), launcher),
                 new Variant("bin/kapal without CDS (-XX:+UseSerialGC -Xss512k)", launcherNoCds, List.of()),
