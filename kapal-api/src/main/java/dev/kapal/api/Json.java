@@ -56,7 +56,8 @@ public final class Json {
                 throw ApiException.badRequest("the request body is empty");
             }
             return node;
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
+            // Jackson reports numbers it cannot represent (1e999999999999) as NumberFormatException.
             throw ApiException.badRequest("the request body is not valid JSON: " + firstLine(e.getMessage()));
         }
     }

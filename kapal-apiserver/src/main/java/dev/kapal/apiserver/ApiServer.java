@@ -3,6 +3,8 @@ package dev.kapal.apiserver;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.ApiException;
 import dev.kapal.api.GroupVersionResource;
+import dev.kapal.apiserver.admission.Admission;
+import dev.kapal.apiserver.admission.ServiceAllocation;
 import dev.kapal.apiserver.auth.Authenticator;
 import dev.kapal.apiserver.auth.ClientCertificateAuthenticator;
 import dev.kapal.apiserver.cache.CacheManager;
@@ -18,9 +20,12 @@ import dev.kapal.apiserver.http.HttpFront;
 import dev.kapal.apiserver.http.RequestInfo;
 import dev.kapal.apiserver.kinds.BuiltinKinds;
 import dev.kapal.apiserver.metrics.ApiMetrics;
+import dev.kapal.apiserver.openapi.OpenApi;
 import dev.kapal.apiserver.registry.ResourceDefinition;
 import dev.kapal.apiserver.registry.ResourceRegistry;
 import dev.kapal.apiserver.registry.ResourceStore;
+import dev.kapal.storage.Compactor;
+import dev.kapal.storage.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,10 +55,14 @@ public final class ApiServer implements AutoCloseable {
     private final ResourceRegistry registry = new ResourceRegistry();
     private final Map<GroupVersionResource, ResourceStore> stores = new ConcurrentHashMap<>();
     private final ApiMetrics metrics = new ApiMetrics();
+    private final Store store;
     private final CacheManager caches;
+    private final List<Admission> admissions;
+    private Compactor compactor;
     private volatile boolean serving;
     private Server server;
     private Discovery discovery;
+    private OpenApi openApi;
     private Health health;
 
     public ApiServer(ApiServerConfig config) {
@@ -63,21 +72,25 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiServerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.caches = new CacheManager(config.store(), config.eventHistory(), clock);
+        this.store = new MeteredStore(config.store(), metrics);
+        this.caches = new CacheManager(store, config.eventHistory(), clock);
+        this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses));
     }
 
     /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */
     public void start() throws Exception {
         caches.start();
+        compactor = new Compactor(store);
         registry.addListener(snapshot -> stores.clear());
         registry.register(BuiltinKinds.all());
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
                 config.advertiseAddress().getHostAddress() + ":" + config.port());
+        openApi = new OpenApi(registry);
         health = Health.withPing();
         health.register("log", Optional::empty);
         health.register("etcd", () -> {
             try {
-                config.store().currentRevision();
+                store.currentRevision();
                 return Optional.empty();
             } catch (RuntimeException e) {
                 return Optional.of("datastore unavailable: " + e.getMessage());
@@ -88,7 +101,7 @@ public final class ApiServer implements AutoCloseable {
         authenticators.add(new ClientCertificateAuthenticator());
         authenticators.addAll(config.authenticators());
         server = HttpFront.build(config, authenticators, config.authorizer(),
-                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, this::observe),
+                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, observer()),
                 clock);
         server.start();
         Bootstrap.run(this, config);
@@ -122,7 +135,27 @@ public final class ApiServer implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(stores.computeIfAbsent(resource, ignored -> new ResourceStore(definition.get(),
-                config.store(), caches, this::findNamespace, clock, false)));
+                store, caches, this::findNamespace, clock, false, admissions)));
+    }
+
+    /** The cluster IPs and node ports current services hold, for allocation. */
+    private ServiceAllocation.Taken takenServiceAddresses() {
+        ResourceStore services = store(new GroupVersionResource("", "v1", "services")).orElseThrow();
+        java.util.Set<String> ips = new java.util.HashSet<>();
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (CachedObject service : services.listCached()) {
+            service.object().path("spec").path("clusterIPs").forEach(ip -> ips.add(ip.asText()));
+            String single = service.object().path("spec").path("clusterIP").asText("");
+            if (!single.isEmpty()) {
+                ips.add(single);
+            }
+            service.object().path("spec").path("ports").forEach(port -> {
+                if (port.path("nodePort").asInt(0) > 0) {
+                    ports.add(port.path("nodePort").asInt());
+                }
+            });
+        }
+        return new ServiceAllocation.Taken(ips, ports);
     }
 
     private Optional<ObjectNode> findNamespace(String namespace) {
@@ -135,7 +168,7 @@ public final class ApiServer implements AutoCloseable {
                                 Optional<dev.kapal.apiserver.auth.UserInfo> user) {
         String path = request.path();
         if (!request.verb().equals("get") && !request.verb().equals("head")) {
-            if (discovery.handle(path, "", Optional.empty()).isPresent() || path.startsWith("/healthz")
+            if (discovery.handle(path, "", Optional.empty()).isPresent() || path.startsWith("/healthz") || path.startsWith("/openapi/")
                     || path.startsWith("/readyz") || path.startsWith("/livez") || path.equals("/metrics")) {
                 throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
             }
@@ -162,8 +195,9 @@ public final class ApiServer implements AutoCloseable {
         if (user.isEmpty() && !path.equals("/version") && !path.equals("/version/")) {
             throw ApiException.unauthorized();
         }
-        Optional<DiscoveryResponse> answer = discovery.handle(path, exchange.header("Accept").orElse(""),
-                exchange.header("If-None-Match"));
+        Optional<DiscoveryResponse> answer = path.startsWith("/openapi/")
+                ? openApi.handle(path, exchange.rawQuery(), exchange.header("Accept").orElse(""), exchange.header("If-None-Match"))
+                : discovery.handle(path, exchange.header("Accept").orElse(""), exchange.header("If-None-Match"));
         if (answer.isEmpty()) {
             return false;
         }
@@ -171,6 +205,21 @@ public final class ApiServer implements AutoCloseable {
         response.headers().forEach(exchange::setHeader);
         exchange.respond(response.status(), response.contentType().orElse("application/json"), response.body());
         return true;
+    }
+
+    private ApiHandler.RequestObserver observer() {
+        return new ApiHandler.RequestObserver() {
+            @Override
+            public void observe(RequestInfo request, int code, long nanos) {
+                ApiServer.this.observe(request, code, nanos);
+            }
+
+            @Override
+            public AutoCloseable watchStarted(RequestInfo.Resource request) {
+                return metrics.watchOpened(request.group(), request.version(), request.resource(),
+                        request.namespace().isEmpty() ? "cluster" : "namespace");
+            }
+        };
     }
 
     private void observe(RequestInfo request, int code, long nanos) {
@@ -191,6 +240,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         serving = false;
+        if (compactor != null) {
+            compactor.close();
+        }
         caches.close();
         if (server != null) {
             try {
@@ -199,6 +251,6 @@ public final class ApiServer implements AutoCloseable {
                 LOG.warn("stopping the HTTP server: {}", e.getMessage());
             }
         }
-        config.store().close();
+        store.close();
     }
 }

@@ -95,12 +95,27 @@ final class Bootstrap {
 
     /** Creates the object unless it exists (users may have changed it; that is theirs to do). */
     private static void ensure(ResourceStore store, String namespace, ObjectNode object) {
+        if (exists(store, namespace, object)) {
+            return;
+        }
         try {
             store.create(namespace, object, Options.Write.DEFAULT);
         } catch (ApiException exists) {
             if (exists.code() != 409) {
                 throw exists;
             }
+        }
+    }
+
+    private static boolean exists(ResourceStore store, String namespace, ObjectNode object) {
+        try {
+            store.get(namespace, object.path("metadata").path("name").asText(), "");
+            return true;
+        } catch (ApiException missing) {
+            if (missing.code() != 404) {
+                throw missing;
+            }
+            return false;
         }
     }
 

@@ -27,7 +27,7 @@ final class DatastoreComponent implements Component {
 
     @Override
     public void start() {
-        store = new OnceClosingStore(Stores.open(config.datastoreEndpoint(), config.dataDirectory()));
+        store = Stores.open(config.datastoreEndpoint(), config.dataDirectory());
         ready.complete(null);
     }
 
@@ -47,7 +47,7 @@ final class DatastoreComponent implements Component {
     @Override
     public void close() {
         // Usually the API server closed it already (it owns the store); this covers start-up
-        // failures before the API server took it over.
+        // failures before the API server took it over. Closing twice is harmless (Store#close).
         if (store != null) {
             store.close();
         }

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 import picocli.CommandLine;
 
-/** Kapal's version and the Kubernetes version it implements, from the build (version.properties). */
+/** Kapal's version (from the build's version.properties) and the Kubernetes version it implements. */
 public final class Version {
     private static final Properties PROPERTIES = load();
 
@@ -18,9 +18,9 @@ public final class Version {
         return "v" + PROPERTIES.getProperty("kapal.version");
     }
 
-    /** The Kubernetes version whose API Kapal serves ({@code v1.33.x}). */
+    /** The Kubernetes version whose API Kapal serves ({@code v1.33.x}): the one {@code /version} reports. */
     public static String kubernetes() {
-        return PROPERTIES.getProperty("kubernetes.version");
+        return dev.kapal.apiserver.discovery.VersionInfo.KUBERNETES_VERSION;
     }
 
     /** What {@code kapal --version} prints. */

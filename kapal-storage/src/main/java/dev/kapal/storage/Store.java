@@ -101,7 +101,10 @@ public interface Store extends AutoCloseable {
      */
     void compact(long revision);
 
-    /** Stops every watch (each gets {@code onError}) and releases resources. */
+    /**
+     * Stops every watch (each gets {@code onError}) and releases resources, after pending writes
+     * are durable. Idempotent: closing a closed store does nothing.
+     */
     @Override
     void close();
 

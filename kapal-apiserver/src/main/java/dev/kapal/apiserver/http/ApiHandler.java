@@ -35,15 +35,19 @@ public final class ApiHandler extends Handler.Abstract {
         boolean handle(RequestInfo.NonResource request, Exchange exchange, Optional<UserInfo> user) throws Exception;
     }
 
-    /** Observes each finished request (metrics). */
+    /** Observes each finished request and each open watch (metrics). */
     public interface RequestObserver {
         void observe(RequestInfo request, int code, long nanos);
+
+        /** A watch started; closing the handle says it ended. */
+        AutoCloseable watchStarted(RequestInfo.Resource request);
     }
 
     private final List<Authenticator> authenticators;
     private final Authorizer authorizer;
     private final NonResourceRoutes nonResource;
     private final ResourceHandler resources;
+    private final Reviews reviews;
     private final RequestObserver observer;
     private final int maxBodyBytes;
 
@@ -53,6 +57,7 @@ public final class ApiHandler extends Handler.Abstract {
         this.authorizer = authorizer;
         this.nonResource = nonResource;
         this.resources = resources;
+        this.reviews = new Reviews(this.authenticators, authorizer);
         this.observer = observer;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -75,7 +80,13 @@ public final class ApiHandler extends Handler.Abstract {
                 authorize(user.get(), info);
             }
             switch (info) {
-                case RequestInfo.Resource resource -> resources.handle(resource, exchange);
+                case RequestInfo.Resource resource -> {
+                    if (reviews.handles(resource)) {
+                        reviews.handle(resource, exchange, user.orElseThrow(ApiException::unauthorized));
+                    } else {
+                        resources.handle(resource, exchange, observer);
+                    }
+                }
                 case RequestInfo.NonResource other -> {
                     if (!nonResource.handle(other, exchange, user)) {
                         throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");

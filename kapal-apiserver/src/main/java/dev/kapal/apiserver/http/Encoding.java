@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.ApiException;
 import dev.kapal.api.Json;
+import dev.kapal.api.codec.MediaType;
+import dev.kapal.api.codec.ProtobufCodec;
+import dev.kapal.api.codec.Yaml;
 import dev.kapal.apiserver.cache.CachedObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,30 +26,35 @@ final class Encoding {
     /** What the client asked for in Accept. */
     enum Answer { JSON, TABLE }
 
+    /**
+     * Picks the answer for an Accept header, in the client's order of preference: a Table when
+     * asked for {@code as=Table}; JSON for JSON, YAML-less wildcards and protobuf (clients that
+     * ask for protobuf also accept JSON); 406 when nothing acceptable is offered.
+     */
     static Answer negotiate(Optional<String> accept) {
         if (accept.isEmpty() || accept.get().isBlank()) {
             return Answer.JSON;
         }
-        boolean acceptable = false;
-        for (String range : accept.get().split(",")) {
-            String lower = range.trim().toLowerCase(Locale.ROOT);
-            String type = lower.split(";")[0].trim();
-            if (lower.contains("as=table") && (type.equals("application/json"))) {
-                return Answer.TABLE;
+        List<MediaType> ranges = MediaType.parseAccept(accept.get());
+        for (MediaType range : ranges) {
+            Optional<String> as = range.parameter("as");
+            if (as.isPresent()) {
+                if (as.get().equals("Table") && range.essence().equals("application/json")) {
+                    return Answer.TABLE;
+                }
+                // PartialObjectMetadata and other transformations are not offered; try the next range.
+                continue;
             }
-            if (type.equals("application/json") || type.equals("*/*") || type.equals("application/*")
-                    || type.equals("application/vnd.kubernetes.protobuf") || type.equals("application/yaml")
-                    || type.equals("application/json;stream=watch") || type.startsWith("application/vnd.kubernetes.protobuf")) {
-                if (!lower.contains("as=") || lower.contains("as=partialobjectmetadata") == false) {
-                    acceptable = true;
+            switch (range.essence()) {
+                case "application/json", "application/vnd.kubernetes.protobuf", "application/*", "*/*" -> {
+                    return Answer.JSON;
+                }
+                default -> {
                 }
             }
         }
-        if (!acceptable) {
-            throw ApiException.notAcceptable("only the following media types are accepted: application/json, "
-                    + "application/yaml, application/vnd.kubernetes.protobuf");
-        }
-        return Answer.JSON;
+        throw ApiException.notAcceptable("only the following media types are accepted: application/json, "
+                + "application/yaml, application/vnd.kubernetes.protobuf");
     }
 
     /** Decodes a request body that should be an object, by its Content-Type. */
@@ -57,17 +65,10 @@ final class Encoding {
         }
         return switch (type) {
             case "application/json", "*/*", "" -> Json.parseObject(body);
-            case "application/yaml", "application/x-yaml", "text/yaml" -> yamlObject(body);
+            case "application/yaml", "application/x-yaml", "text/yaml" -> Yaml.parseObject(body);
+            case ProtobufCodec.MEDIA_TYPE -> ProtobufCodec.decode(body);
             default -> throw ApiException.unsupportedMediaType(type);
         };
-    }
-
-    private static ObjectNode yamlObject(byte[] body) {
-        JsonNode node = YamlSupport.parse(body);
-        if (node instanceof ObjectNode object) {
-            return object;
-        }
-        throw ApiException.badRequest("the request body must be an object");
     }
 
     /**

@@ -48,7 +48,7 @@ final class ResourceHandler {
         this.subresources = subresources;
     }
 
-    void handle(RequestInfo.Resource request, Exchange exchange) throws IOException {
+    void handle(RequestInfo.Resource request, Exchange exchange, ApiHandler.RequestObserver observer) throws Exception {
         ResourceStore store = stores.apply(new GroupVersionResource(request.group(), request.version(), request.resource()))
                 .orElseThrow(() -> new ApiException(dev.kapal.api.StatusReason.NOT_FOUND,
                         "the server could not find the requested resource"));
@@ -56,12 +56,26 @@ final class ResourceHandler {
         if (!request.subresource().isEmpty() && !info.hasSubresource(request.subresource())) {
             throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
         }
-        if (!request.subresource().isEmpty() && !request.subresource().equals("status")) {
-            subresources.handle(request, store, exchange);
-            return;
-        }
-        if (!info.verbs().contains(request.verb()) && !request.subresource().equals("status")) {
-            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        switch (request.subresource()) {
+            case "" -> {
+                if (!info.verbs().contains(request.verb())) {
+                    throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+                }
+            }
+            case "status" -> {
+                if (!List.of("get", "update", "patch").contains(request.verb())) {
+                    throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+                }
+            }
+            case "finalize" -> {
+                if (!request.verb().equals("update")) {
+                    throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+                }
+            }
+            default -> {
+                subresources.handle(request, store, exchange);
+                return;
+            }
         }
         Encoding.Answer answer = Encoding.negotiate(exchange.header("Accept"));
         String namespace = info.namespaced() ? request.namespace() : "";
@@ -74,7 +88,11 @@ final class ResourceHandler {
                 respondObject(exchange, 200, object, answer, store.definition());
             }
             case "list" -> list(store, namespace, exchange, answer);
-            case "watch" -> watch(store, namespace, request, exchange);
+            case "watch" -> {
+                try (AutoCloseable counted = observer.watchStarted(request)) {
+                    watch(store, namespace, request, exchange);
+                }
+            }
             case "create" -> {
                 requireNamespaceForCreate(info, namespace);
                 ObjectNode body = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
@@ -168,7 +186,7 @@ final class ResourceHandler {
             long lastRevision = start.initialRevision();
             List<byte[]> chunk = new ArrayList<>();
             for (CachedObject object : start.initial()) {
-                chunk.add(event("ADDED", object.json()));
+                chunk.add(event("ADDED", store.served(object).json()));
                 if (chunk.size() >= 256) {
                     exchange.stream(concat(chunk));
                     chunk.clear();
@@ -200,7 +218,7 @@ final class ResourceHandler {
                 }
                 switch (item.get()) {
                     case CacheWatcher.Item.Event(CacheEvent change) -> {
-                        exchange.stream(event(change.type().name(), change.object().json()));
+                        exchange.stream(event(change.type().name(), store.served(change.object()).json()));
                         lastRevision = Math.max(lastRevision, change.revision());
                     }
                     case CacheWatcher.Item.End end -> {
@@ -290,7 +308,7 @@ final class ResourceHandler {
 
     static Options.Delete deleteOptions(Exchange exchange) {
         byte[] body = exchange.body();
-        JsonNode options = body.length == 0 ? Json.object() : Json.parse(body);
+        JsonNode options = body.length == 0 ? Json.object() : Encoding.decodeObject(exchange.header("Content-Type"), body);
         OptionalLong grace = OptionalLong.empty();
         if (options.has("gracePeriodSeconds") && !options.get("gracePeriodSeconds").isNull()) {
             grace = OptionalLong.of(options.get("gracePeriodSeconds").asLong());

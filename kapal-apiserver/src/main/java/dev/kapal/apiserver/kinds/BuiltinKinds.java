@@ -98,7 +98,8 @@ public final class BuiltinKinds {
         List<ResourceDefinition> all = new ArrayList<>();
         all.addAll(core());
         all.addAll(apps());
-        all.add(kind(EVENTS, "events", "Event").shortNames("ev").storedAs("events").with(EventKinds.EVENTS_V1));
+        all.add(kind(EVENTS, "events", "Event").shortNames("ev").storedAs("events").with(EventKinds.EVENTS_V1)
+                .convertedWith(Conversions.EVENTS_V1));
         all.addAll(List.of(
                 kind(AUTHENTICATION, "selfsubjectreviews", "SelfSubjectReview").clusterScoped().verbs(CREATE_ONLY)
                         .with(SERVED_BY_HANDLER),
@@ -116,7 +117,8 @@ public final class BuiltinKinds {
                 kind(AUTOSCALING_V2, "horizontalpodautoscalers", "HorizontalPodAutoscaler").shortNames("hpa")
                         .categories("all").subresources("status").with(ClusterKinds.HORIZONTAL_POD_AUTOSCALERS),
                 kind(AUTOSCALING_V1, "horizontalpodautoscalers", "HorizontalPodAutoscaler").shortNames("hpa")
-                        .categories("all").subresources("status").with(ClusterKinds.HORIZONTAL_POD_AUTOSCALERS_V1),
+                        .categories("all").subresources("status").with(ClusterKinds.HORIZONTAL_POD_AUTOSCALERS_V1)
+                        .convertedWith(Conversions.HPA_V1),
                 kind(BATCH, "cronjobs", "CronJob").shortNames("cj").categories("all").subresources("status")
                         .with(BatchKinds.CRON_JOBS),
                 kind(BATCH, "jobs", "Job").categories("all").subresources("status").with(BatchKinds.JOBS),
@@ -202,7 +204,8 @@ public final class BuiltinKinds {
 
     /** Whether {@code definition} is answered by a dedicated handler rather than the generic store. */
     public static boolean isServedByHandler(ResourceDefinition definition) {
-        return definition.strategy() == SERVED_BY_HANDLER;
+        return definition.strategy() == SERVED_BY_HANDLER
+                || definition.strategy() instanceof NamedStrategy named && named.delegate() == SERVED_BY_HANDLER;
     }
 
     /**

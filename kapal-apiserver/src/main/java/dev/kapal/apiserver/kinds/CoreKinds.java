@@ -41,6 +41,7 @@ final class CoreKinds {
             .build();
 
     static final Strategy ENDPOINTS = KindStrategy.builder()
+            .createsOnUpdate()
             .defaults(object -> Trees.forEachObject(object, "subsets",
                     subset -> Trees.forEachObject(subset, "ports", port -> defaultText(port, "protocol", "TCP"))))
             .build();
@@ -120,6 +121,7 @@ final class CoreKinds {
      */
     static final Strategy PODS = KindStrategy.builder()
             .tracksGeneration()
+            .returnsDeletedObject()
             .keepsStatusOnCreate()
             .fields(text("spec.nodeName"), text("spec.restartPolicy"), text("spec.schedulerName"),
                     text("spec.serviceAccountName"), flag("spec.hostNetwork"), text("status.phase"),

@@ -18,6 +18,7 @@ final class EventKinds {
      * events.k8s.io {@code reportingController} maps to).
      */
     static final Strategy EVENTS = KindStrategy.builder()
+            .createsOnUpdate()
             .fields(text("involvedObject.kind"), text("involvedObject.namespace"), text("involvedObject.name"),
                     text("involvedObject.uid"), text("involvedObject.apiVersion"),
                     text("involvedObject.resourceVersion"), text("involvedObject.fieldPath"), text("reason"),

@@ -86,11 +86,14 @@ final class KindSpec {
     }
 
     ResourceDefinition with(Strategy strategy) {
-        return new ResourceDefinition(info(), strategy);
+        ResourceInfo info = info();
+        return new ResourceDefinition(info, NamedStrategy.of(strategy, BuiltinKinds.nameRule(info)));
     }
 
     /** With the {@code scale} subresource mapped onto {@code .spec.replicas} / {@code .status.replicas}. */
     ResourceDefinition scaledWith(Strategy strategy) {
-        return new ResourceDefinition(info(), strategy, Optional.of(ScaleSpec.WORKLOAD));
+        ResourceInfo info = info();
+        return new ResourceDefinition(info, NamedStrategy.of(strategy, BuiltinKinds.nameRule(info)),
+                Optional.of(ScaleSpec.WORKLOAD));
     }
 }

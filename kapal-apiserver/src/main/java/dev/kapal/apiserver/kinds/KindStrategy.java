@@ -74,6 +74,8 @@ final class KindStrategy implements Strategy {
     private final UpdateValidation updateValidation;
     private final UpdateValidation statusValidation;
     private final boolean tracksGeneration;
+    private final boolean returnDeletedObject;
+    private final boolean allowCreateOnUpdate;
     private final boolean resetStatusOnCreate;
     private final List<SelectableField> fields;
     private final Map<String, java.util.function.Function<ObjectNode, String>> computedFields;
@@ -87,6 +89,8 @@ final class KindStrategy implements Strategy {
         this.updateValidation = builder.updateValidation;
         this.statusValidation = builder.statusValidation;
         this.tracksGeneration = builder.tracksGeneration;
+        this.returnDeletedObject = builder.returnDeletedObject;
+        this.allowCreateOnUpdate = builder.allowCreateOnUpdate;
         this.resetStatusOnCreate = builder.resetStatusOnCreate;
         this.fields = List.copyOf(builder.fields);
         this.computedFields = new LinkedHashMap<>(builder.computedFields);
@@ -132,6 +136,16 @@ final class KindStrategy implements Strategy {
         Errors errors = new Errors();
         statusValidation.validate(object, old, errors);
         return errors.causes();
+    }
+
+    @Override
+    public boolean returnDeletedObject() {
+        return returnDeletedObject;
+    }
+
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return allowCreateOnUpdate;
     }
 
     @Override
@@ -182,11 +196,25 @@ final class KindStrategy implements Strategy {
         private UpdateValidation statusValidation = (object, old, errors) -> {
         };
         private boolean tracksGeneration;
+        private boolean returnDeletedObject;
+        private boolean allowCreateOnUpdate;
         private boolean resetStatusOnCreate = true;
         private final List<SelectableField> fields = new ArrayList<>();
         private final Map<String, java.util.function.Function<ObjectNode, String>> computedFields = new LinkedHashMap<>();
         private BiFunction<ObjectNode, OptionalLong, OptionalLong> gracefulDeletion =
                 (object, requested) -> OptionalLong.empty();
+
+        /** DELETE answers with the object rather than a Status (upstream: pods, services). */
+        Builder returnsDeletedObject() {
+            this.returnDeletedObject = true;
+            return this;
+        }
+
+        /** PUT of a missing object creates it (upstream: events, leases, endpoints, ...). */
+        Builder createsOnUpdate() {
+            this.allowCreateOnUpdate = true;
+            return this;
+        }
 
         Builder defaults(Consumer<ObjectNode> value) {
             this.defaults = Objects.requireNonNull(value);

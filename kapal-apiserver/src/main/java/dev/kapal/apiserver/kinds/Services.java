@@ -29,6 +29,7 @@ final class Services {
     }
 
     static final Strategy STRATEGY = KindStrategy.builder()
+            .returnsDeletedObject()
             .fields(text("spec.clusterIP"), text("spec.type"))
             .defaults(Services::applyDefaults)
             .prepareForUpdate(Services::keepAllocatedValues)

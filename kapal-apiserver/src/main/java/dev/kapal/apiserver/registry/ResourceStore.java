@@ -8,6 +8,7 @@ import dev.kapal.api.GroupVersionResource;
 import dev.kapal.api.Json;
 import dev.kapal.api.ResourceInfo;
 import dev.kapal.api.StatusCause;
+import dev.kapal.apiserver.admission.Admission;
 import dev.kapal.apiserver.cache.CacheManager;
 import dev.kapal.apiserver.cache.CachedObject;
 import dev.kapal.apiserver.cache.WatchCache;
@@ -58,6 +59,8 @@ public final class ResourceStore {
     private final NamespaceLookup namespaces;
     private final Clock clock;
     private final boolean garbageCollection;
+    private final List<Admission> admissions;
+    private final Conversion conversion;
 
     /** Answers whether a namespace exists and whether it is terminating, for create checks. */
     public interface NamespaceLookup {
@@ -87,7 +90,7 @@ public final class ResourceStore {
     }
 
     public ResourceStore(ResourceDefinition definition, Store store, CacheManager caches, NamespaceLookup namespaces,
-                         Clock clock, boolean garbageCollection) {
+                         Clock clock, boolean garbageCollection, List<Admission> admissions) {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.info = definition.info();
         this.strategy = definition.strategy();
@@ -96,6 +99,8 @@ public final class ResourceStore {
         this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.garbageCollection = garbageCollection;
+        this.admissions = List.copyOf(admissions);
+        this.conversion = definition.conversion();
     }
 
     public ResourceDefinition definition() {
@@ -166,10 +171,14 @@ public final class ResourceStore {
             metadata.put("generation", 1);
         }
         if (info.hasSubresource("status") && strategy.resetStatusOnCreate()) {
-            object.remove("status");
+            // Upstream strategies reset status to its zero value, which encodes as {}.
+            object.set("status", Json.object());
         }
         strategy.prepareForCreate(object);
         strategy.applyDefaults(object);
+        for (Admission admission : admissions) {
+            admission.admit(info, Admission.Operation.CREATE, object, Optional.empty());
+        }
         validate(object, MetadataValidation.validate(object, strategy, info.namespaced()), strategy.validate(object));
         return object;
     }
@@ -180,20 +189,26 @@ public final class ResourceStore {
     public ObjectNode get(String namespace, String name, String resourceVersion) {
         String key = key(namespace, name);
         if ("0".equals(resourceVersion)) {
-            return cache().get(key).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
+            return cache().get(key).map(this::served).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
         }
         if (!resourceVersion.isEmpty()) {
             caches.waitFor(parseResourceVersion(resourceVersion), FRESHNESS_WAIT);
-            return cache().get(key).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
+            return cache().get(key).map(this::served).map(CachedObject::copy).orElseThrow(() -> ApiException.notFound(gvr(), name));
         }
         KeyValue kv = store.get(key).orElseThrow(() -> ApiException.notFound(gvr(), name));
-        return CachedObject.decode(kv).copy();
+        return served(CachedObject.decode(kv)).copy();
     }
 
     /** Reads one object as the cache holds it (read-only), after the cache caught up with the store. */
     public Optional<CachedObject> getCached(String namespace, String name) {
         caches.waitForCurrent(FRESHNESS_WAIT);
         return cache().get(key(namespace, name));
+    }
+
+    /** Every object, as the cache holds them (read-only), after the cache caught up with the store. */
+    public List<CachedObject> listCached() {
+        caches.waitForCurrent(FRESHNESS_WAIT);
+        return cache().list(info.keyPrefix(), object -> true).objects();
     }
 
     /** Lists objects in {@code namespace} (all namespaces when empty). */
@@ -235,11 +250,11 @@ public final class ResourceStore {
             // NotOlderThan with a limit: later pages come from the store at the snapshot's revision.
             List<CachedObject> page = snapshot.objects().subList(0, (int) options.limit());
             String last = page.get(page.size() - 1).key();
-            return new ListPage(page, snapshot.revision(),
+            return new ListPage(servedAll(page), snapshot.revision(),
                     Optional.of(new ContinueToken(snapshot.revision(), last, info.keyPrefix()).encode()),
                     OptionalLong.of(snapshot.objects().size() - options.limit()));
         }
-        return new ListPage(snapshot.objects(), snapshot.revision(), Optional.empty(), OptionalLong.empty());
+        return new ListPage(servedAll(snapshot.objects()), snapshot.revision(), Optional.empty(), OptionalLong.empty());
     }
 
     private ListPage listFromStore(String namespace, Options.List options, long revision, String startAfter) {
@@ -265,17 +280,17 @@ public final class ResourceStore {
                         long leftInPage = kvs.size() - i - 1;
                         boolean remaining = leftInPage > 0 || page.more();
                         if (!remaining) {
-                            return new ListPage(items, atRevision, Optional.empty(), OptionalLong.empty());
+                            return new ListPage(servedAll(items), atRevision, Optional.empty(), OptionalLong.empty());
                         }
                         OptionalLong count = isEverything(options)
                                 ? OptionalLong.of(leftInPage + page.remaining())
                                 : OptionalLong.empty();
-                        return new ListPage(items, atRevision,
+                        return new ListPage(servedAll(items), atRevision,
                                 Optional.of(new ContinueToken(atRevision, after, info.keyPrefix()).encode()), count);
                     }
                 }
                 if (!page.more()) {
-                    return new ListPage(items, atRevision, Optional.empty(), OptionalLong.empty());
+                    return new ListPage(servedAll(items), atRevision, Optional.empty(), OptionalLong.empty());
                 }
             }
         } catch (StoreException.Compacted compacted) {
@@ -377,7 +392,7 @@ public final class ResourceStore {
                 }
                 throw ApiException.notFound(gvr(), name);
             }
-            CachedObject current = CachedObject.decode(stored.get());
+            CachedObject current = served(CachedObject.decode(stored.get()));
             ObjectNode old = current.copy();
             ObjectNode next = compute.apply(current.copy());
             checkTypeMeta(next);
@@ -414,7 +429,17 @@ public final class ResourceStore {
         ObjectNode oldMeta = Json.objectAt(old, "metadata");
         ObjectNode prepared;
         List<StatusCause> kindCauses;
-        if (subresource.equals("status")) {
+        if (subresource.equals("finalize")) {
+            // /finalize changes spec.finalizers only (the namespace controller's last step).
+            prepared = old.deepCopy();
+            JsonNode finalizers = next.path("spec").path("finalizers");
+            if (finalizers.isArray()) {
+                Json.objectAt(prepared, "spec").set("finalizers", finalizers);
+            } else {
+                Json.objectAt(prepared, "spec").remove("finalizers");
+            }
+            kindCauses = List.of();
+        } else if (subresource.equals("status")) {
             // The status endpoint changes status only; everything else stays as stored.
             prepared = old.deepCopy();
             if (next.has("status")) {
@@ -445,6 +470,9 @@ public final class ResourceStore {
             }
             strategy.prepareForUpdate(prepared, old);
             strategy.applyDefaults(prepared);
+            for (Admission admission : admissions) {
+                admission.admit(info, Admission.Operation.UPDATE, prepared, Optional.of(old));
+            }
             if (strategy.tracksGeneration() && !sameSpec(prepared, old)) {
                 metadata.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
@@ -475,7 +503,7 @@ public final class ResourceStore {
         String key = key(namespace, name);
         while (true) {
             KeyValue stored = store.get(key).orElseThrow(() -> ApiException.notFound(gvr(), name));
-            CachedObject current = CachedObject.decode(stored);
+            CachedObject current = served(CachedObject.decode(stored));
             ObjectNode object = current.copy();
             checkPreconditions(object, current.revision(), options, name);
             ObjectNode metadata = Json.objectAt(object, "metadata");
@@ -484,7 +512,13 @@ public final class ResourceStore {
                 changed |= addPropagationFinalizer(metadata, options);
             }
             OptionalLong grace = strategy.gracefulDeletion(object, options.gracePeriodSeconds());
-            boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty();
+            boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty() || hasSpecFinalizers(object);
+            if (hasSpecFinalizers(object) && !"Terminating".equals(object.path("status").path("phase").asText())) {
+                // A namespace stays, Terminating, until the namespace controller has emptied it and
+                // removed its spec finalizers through /finalize.
+                Json.objectAt(object, "status").put("phase", "Terminating");
+                changed = true;
+            }
             boolean graceful = grace.isPresent() && grace.getAsLong() > 0;
             if (graceful || hasFinalizers) {
                 changed |= markDeleting(metadata, graceful ? grace.getAsLong() : 0, graceful);
@@ -566,11 +600,21 @@ public final class ResourceStore {
     }
 
     /** An object being deleted whose last finalizer was just removed is removed from the store. */
-    private static boolean isFinalized(ObjectNode object) {
+    private boolean isFinalized(ObjectNode object) {
         JsonNode metadata = object.path("metadata");
         return metadata.has("deletionTimestamp")
                 && texts(metadata.path("finalizers")).isEmpty()
+                && !hasSpecFinalizers(object)
                 && metadata.path("deletionGracePeriodSeconds").asLong(0) == 0;
+    }
+
+    /** Namespaces carry their own finalizers in {@code spec.finalizers} (upstream's {@code kubernetes}). */
+    private boolean hasSpecFinalizers(ObjectNode object) {
+        return isNamespaces() && !texts(object.path("spec").path("finalizers")).isEmpty();
+    }
+
+    private boolean isNamespaces() {
+        return info.groupVersion().group().isEmpty() && info.plural().equals("namespaces");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -666,14 +710,30 @@ public final class ResourceStore {
     }
 
     /** The stored form: the object without resourceVersion, which the store's revision supplies. */
-    private static byte[] encode(ObjectNode object) {
-        ObjectNode metadata = Json.objectAt(object, "metadata");
+    private byte[] encode(ObjectNode object) {
+        ObjectNode stored = conversion == Conversion.NONE ? object : conversion.toStorage(object.deepCopy());
+        ObjectNode metadata = Json.objectAt(stored, "metadata");
         JsonNode version = metadata.remove("resourceVersion");
-        byte[] bytes = Json.write(object);
+        byte[] bytes = Json.write(stored);
         if (version != null) {
             metadata.set("resourceVersion", version);
         }
         return bytes;
+    }
+
+    private List<CachedObject> servedAll(List<CachedObject> stored) {
+        return conversion == Conversion.NONE ? stored : stored.stream().map(this::served).toList();
+    }
+
+    /**
+     * An object read from storage or the cache, in the served version. Objects of resources whose
+     * storage is their own come back as they are (shared with the cache, still read-only).
+     */
+    public CachedObject served(CachedObject stored) {
+        if (conversion == Conversion.NONE) {
+            return stored;
+        }
+        return CachedObject.of(stored.key(), conversion.fromStorage(stored.copy()), stored.revision());
     }
 
     private static ObjectNode stamp(ObjectNode object, long revision) {

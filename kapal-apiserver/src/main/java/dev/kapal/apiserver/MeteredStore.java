@@ -1,24 +1,31 @@
-package dev.kapal.server;
+package dev.kapal.apiserver;
 
+import dev.kapal.apiserver.metrics.ApiMetrics;
 import dev.kapal.storage.KeyValue;
 import dev.kapal.storage.ListResult;
 import dev.kapal.storage.Store;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
-/**
- * A store whose {@code close()} takes effect once. The API server owns and closes the store it is
- * given, and the datastore component closes it too in case the API server never got that far;
- * the {@link Store} contract does not promise that a second close is harmless.
- */
-final class OnceClosingStore implements Store {
+/** The API server's view of its store: every operation timed into {@code kapal_store_operation_duration_seconds}. */
+final class MeteredStore implements Store {
     private final Store delegate;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ApiMetrics metrics;
 
-    OnceClosingStore(Store delegate) {
+    MeteredStore(Store delegate, ApiMetrics metrics) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    private <T> T timed(String operation, Supplier<T> call) {
+        long started = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            metrics.observeStore(operation, System.nanoTime() - started);
+        }
     }
 
     @Override
@@ -33,27 +40,27 @@ final class OnceClosingStore implements Store {
 
     @Override
     public KeyValue create(String key, byte[] value) {
-        return delegate.create(key, value);
+        return timed("create", () -> delegate.create(key, value));
     }
 
     @Override
     public Optional<KeyValue> get(String key) {
-        return delegate.get(key);
+        return timed("get", () -> delegate.get(key));
     }
 
     @Override
     public ListResult list(String prefix, long atRevision, String startAfter, int limit) {
-        return delegate.list(prefix, atRevision, startAfter, limit);
+        return timed("list", () -> delegate.list(prefix, atRevision, startAfter, limit));
     }
 
     @Override
     public KeyValue update(String key, long expectedRevision, byte[] value) {
-        return delegate.update(key, expectedRevision, value);
+        return timed("update", () -> delegate.update(key, expectedRevision, value));
     }
 
     @Override
     public KeyValue delete(String key, long expectedRevision) {
-        return delegate.delete(key, expectedRevision);
+        return timed("delete", () -> delegate.delete(key, expectedRevision));
     }
 
     @Override
@@ -63,19 +70,19 @@ final class OnceClosingStore implements Store {
 
     @Override
     public void compact(long revision) {
-        delegate.compact(revision);
+        timed("compact", () -> {
+            delegate.compact(revision);
+            return null;
+        });
     }
 
     @Override
     public KeyValue guaranteedUpdate(String key, Function<Optional<KeyValue>, byte[]> update) {
-        // The backend may have a better read-modify-write than the interface's default.
-        return delegate.guaranteedUpdate(key, update);
+        return timed("guaranteed_update", () -> delegate.guaranteedUpdate(key, update));
     }
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            delegate.close();
-        }
+        delegate.close();
     }
 }
