@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private Discovery discovery;
     private OpenApi openApi;
     private Health health;
+    private dev.kapal.apiserver.crd.CrdController crds;
 
     public ApiServer(ApiServerConfig config) {
         this(config, Clock.systemUTC());
@@ -79,10 +80,14 @@ public final class ApiServer implements AutoCloseable {
 
     /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */
     public void start() throws Exception {
+        long started = System.nanoTime();
         caches.start();
         compactor = new Compactor(store);
         registry.addListener(snapshot -> stores.clear());
         registry.register(BuiltinKinds.all());
+        // Stored CRDs are served before the port opens, so custom resources survive a restart seamlessly.
+        crds = new dev.kapal.apiserver.crd.CrdController(registry, this::store, caches::drop, clock);
+        crds.start();
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
                 config.advertiseAddress().getHostAddress() + ":" + config.port());
         openApi = new OpenApi(registry);
@@ -103,8 +108,11 @@ public final class ApiServer implements AutoCloseable {
         server = HttpFront.build(config, authenticators, config.authorizer(),
                 new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, observer()),
                 clock);
+        LOG.debug("API server assembled in {} ms", (System.nanoTime() - started) / 1_000_000);
         server.start();
+        LOG.debug("HTTPS listening after {} ms", (System.nanoTime() - started) / 1_000_000);
         Bootstrap.run(this, config);
+        LOG.debug("bootstrap objects in place after {} ms", (System.nanoTime() - started) / 1_000_000);
         serving = true;
         ready.complete(null);
     }
@@ -158,10 +166,25 @@ public final class ApiServer implements AutoCloseable {
         return new ServiceAllocation.Taken(ips, ports);
     }
 
+    /**
+     * The namespace as the cache has it, else as the store has it: like upstream's
+     * NamespaceLifecycle admission, a create does not wait for the cache when it already knows
+     * the namespace, and a namespace created a moment ago is still found.
+     */
     private Optional<ObjectNode> findNamespace(String namespace) {
         ResourceStore namespaces = store(new GroupVersionResource("", "v1", "namespaces")).orElseThrow();
-        Optional<CachedObject> cached = namespaces.getCached("", namespace);
-        return cached.map(CachedObject::object);
+        Optional<CachedObject> cached = namespaces.peekCached("", namespace);
+        if (cached.isPresent()) {
+            return cached.map(CachedObject::object);
+        }
+        try {
+            return Optional.of(namespaces.get("", namespace, ""));
+        } catch (ApiException notFound) {
+            if (notFound.code() == 404) {
+                return Optional.empty();
+            }
+            throw notFound;
+        }
     }
 
     private boolean nonResource(RequestInfo.NonResource request, Exchange exchange,
@@ -240,6 +263,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         serving = false;
+        if (crds != null) {
+            crds.close();
+        }
         if (compactor != null) {
             compactor.close();
         }

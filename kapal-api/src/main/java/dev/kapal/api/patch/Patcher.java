@@ -14,9 +14,9 @@ import java.util.Optional;
  * and validation on it as on an update.
  *
  * <p>JSON patch and merge patch are schema-free and available from {@link #of(PatchType)}.
- * Strategic merge patch and server-side apply need per-kind schema data (list merge keys and
- * strategies, field ownership); the API server will implement this interface for them with that
- * data, which is why they are absent here.
+ * Strategic merge patch needs per-kind patch metadata ({@link StrategicMergePatch} with a
+ * {@link PatchMeta}); server-side apply will need field ownership as well. Neither is schema-free,
+ * so neither is offered here.
  */
 @FunctionalInterface
 public interface Patcher {

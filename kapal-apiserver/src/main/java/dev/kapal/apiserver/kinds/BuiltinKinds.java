@@ -148,7 +148,7 @@ public final class BuiltinKinds {
                         .categories("api-extensions").with(ClusterKinds.WEBHOOK_CONFIGURATIONS),
                 kind(APIEXTENSIONS, "customresourcedefinitions", "CustomResourceDefinition").clusterScoped()
                         .shortNames("crd", "crds").categories("api-extensions").subresources("status")
-                        .with(ClusterKinds.CUSTOM_RESOURCE_DEFINITIONS),
+                        .with(dev.kapal.apiserver.crd.CustomResourceDefinitionStrategy.INSTANCE),
                 kind(SCHEDULING, "priorityclasses", "PriorityClass").clusterScoped().shortNames("pc")
                         .with(ClusterKinds.PRIORITY_CLASSES),
                 kind(COORDINATION, "leases", "Lease").with(ClusterKinds.PLAIN),

@@ -84,6 +84,11 @@ record NamedStrategy(Strategy delegate, BuiltinKinds.NameRule rule) implements S
     }
 
     @Override
+    public boolean prepareForDelete(ObjectNode object) {
+        return delegate.prepareForDelete(object);
+    }
+
+    @Override
     public OptionalLong gracefulDeletion(ObjectNode object, OptionalLong requestedSeconds) {
         return delegate.gracefulDeletion(object, requestedSeconds);
     }

@@ -199,9 +199,8 @@ public final class ResourceStore {
         return served(CachedObject.decode(kv)).copy();
     }
 
-    /** Reads one object as the cache holds it (read-only), after the cache caught up with the store. */
-    public Optional<CachedObject> getCached(String namespace, String name) {
-        caches.waitForCurrent(FRESHNESS_WAIT);
+    /** Reads one object as the cache holds it now (read-only, in the stored version), without waiting. */
+    public Optional<CachedObject> peekCached(String namespace, String name) {
         return cache().get(key(namespace, name));
     }
 
@@ -510,6 +509,9 @@ public final class ResourceStore {
             boolean changed = false;
             if (garbageCollection) {
                 changed |= addPropagationFinalizer(metadata, options);
+            }
+            if (!metadata.has("deletionTimestamp")) {
+                changed |= strategy.prepareForDelete(object);
             }
             OptionalLong grace = strategy.gracefulDeletion(object, options.gracePeriodSeconds());
             boolean hasFinalizers = !texts(metadata.path("finalizers")).isEmpty() || hasSpecFinalizers(object);

@@ -107,6 +107,16 @@ public interface Strategy {
     }
 
     /**
+     * Marks an object at the first DELETE (no {@code deletionTimestamp} yet), before the generic
+     * store decides between removing it and waiting for finalizers. Returns whether it changed
+     * the object. Upstream CRDs add their cleanup finalizer and a {@code Terminating} condition
+     * here, so their custom resources are removed before the CRD goes.
+     */
+    default boolean prepareForDelete(ObjectNode object) {
+        return false;
+    }
+
+    /**
      * The grace period for deleting {@code object} when the client asked for
      * {@code requestedSeconds} (empty if it did not ask). Empty means delete immediately; a value
      * means set {@code deletionTimestamp} + {@code deletionGracePeriodSeconds} and leave the final
