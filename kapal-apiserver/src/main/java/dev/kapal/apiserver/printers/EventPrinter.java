@@ -63,7 +63,9 @@ final class EventPrinter implements TablePrinter {
         }
         String kind = string(involved, "kind").toLowerCase(Locale.ROOT);
         String target = string(involved, "name").isEmpty() ? kind : kind + "/" + string(involved, "name");
-        String component = firstNonEmpty(string(source, "component"), string(event, "reportingController"));
+        // The same field is reportingComponent in v1 and reportingController in events.k8s.io.
+        String component = firstNonEmpty(string(source, "component"),
+                string(event, v1 ? "reportingComponent" : "reportingController"));
         String instance = firstNonEmpty(string(source, "host"), string(event, "reportingInstance"));
         String sourceText = instance.isEmpty() ? component : component + ", " + instance;
         return new Row(List.of(
