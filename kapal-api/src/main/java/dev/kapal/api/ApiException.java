@@ -94,9 +94,15 @@ public final class ApiException extends RuntimeException {
     public static final String OBJECT_MODIFIED =
             "the object has been modified; please apply your changes to the latest version and try again";
 
-    /** {@code ConfigMap "x" is invalid: [metadata.name: Required value, ...]} with the causes as details. */
+    /**
+     * {@code ConfigMap "x" is invalid: [metadata.name: Required value, ...]} (the kind qualified by
+     * its group outside the core group: {@code Deployment.apps "x" is invalid: ...}) with the causes
+     * as details.
+     */
     public static ApiException invalid(GroupVersionKind kind, String name, List<StatusCause> causes) {
-        StringBuilder message = new StringBuilder(kind.kind()).append(" \"").append(name).append("\" is invalid: ");
+        // Upstream qualifies the kind with its group (Deployment.apps), except in the core group.
+        String qualified = kind.group().isEmpty() ? kind.kind() : kind.kind() + "." + kind.group();
+        StringBuilder message = new StringBuilder(qualified).append(" \"").append(name).append("\" is invalid: ");
         if (causes.size() == 1) {
             message.append(causes.get(0).describe());
         } else {

@@ -83,7 +83,14 @@ public final class ApiServer implements AutoCloseable {
         long started = System.nanoTime();
         caches.start();
         compactor = new Compactor(store);
-        registry.addListener(snapshot -> stores.clear());
+        // Every served resource gets its cache now, so watches can resume from any revision a
+        // list returned since start (a cache made on first use would start later than that).
+        registry.addListener(snapshot -> {
+            stores.clear();
+            snapshot.byResource().values().stream()
+                    .filter(definition -> !BuiltinKinds.isServedByHandler(definition))
+                    .forEach(definition -> caches.cache(definition.info().keyPrefix()));
+        });
         registry.register(BuiltinKinds.all());
         // Stored CRDs are served before the port opens, so custom resources survive a restart seamlessly.
         crds = new dev.kapal.apiserver.crd.CrdController(registry, this::store, caches::drop, clock);

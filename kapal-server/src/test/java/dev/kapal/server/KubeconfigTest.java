@@ -62,7 +62,8 @@ class KubeconfigTest {
         assertThat(client.getSubjectX500Principal().getName()).contains("CN=system:admin", "O=system:masters");
         X509Certificate clientCa = Pem.readCertificate(Files.readString(config.tlsDirectory().resolve("client-ca.crt")));
         client.verify(clientCa.getPublicKey());
-        assertThat(Pem.readPrivateKey(decode(parsed.getClientKeyData())).getAlgorithm()).isEqualTo("EC");
+        // RSA, so Java clients that assume RSA for PKCS#8 keys (fabric8) read the kubeconfig as is.
+        assertThat(Pem.readPrivateKey(decode(parsed.getClientKeyData())).getAlgorithm()).isEqualTo("RSA");
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("kubeconfig.yaml"))))
                 .isEqualTo("rw-------");

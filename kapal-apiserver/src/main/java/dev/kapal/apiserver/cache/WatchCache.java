@@ -153,7 +153,7 @@ public final class WatchCache {
                 }
             } else {
                 if (fromRevision < oldestResumableRevision) {
-                    throw ApiException.gone("too old resource version: " + fromRevision + " (" + oldestResumableRevision + ")");
+                    throw ApiException.expired("too old resource version: " + fromRevision + " (" + oldestResumableRevision + ")");
                 }
                 for (Iterator<Timed> it = history.iterator(); it.hasNext(); ) {
                     CacheEvent event = it.next().event();

@@ -92,9 +92,17 @@ final class CrdDefinitions {
                     group + "/" + names.plural());
             JsonNode schema = version.path("schema").path("openAPIV3Schema");
             StructuralSchema structural = schema.isObject() ? new StructuralSchema(schema) : StructuralSchema.PRESERVE_ALL;
-            definitions.add(new ResourceDefinition(info, new CustomResourceStrategy(structural, terminating), scale));
+            definitions.add(new ResourceDefinition(info, new CustomResourceStrategy(structural, terminating,
+                    printer(version.path("additionalPrinterColumns"), group, names.kind())), scale));
         }
         return definitions;
+    }
+
+    /** The version's printer columns, or upstream's default table when a column's path does not parse. */
+    static dev.kapal.apiserver.printers.TablePrinter printer(JsonNode columns, String group, String kind) {
+        return dev.kapal.apiserver.printers.CustomResourcePrinter.of(columns)
+                .<dev.kapal.apiserver.printers.TablePrinter>map(printer -> printer)
+                .orElseGet(() -> dev.kapal.apiserver.printers.Printers.builtin().forKind(group, kind));
     }
 
     static List<String> texts(JsonNode array) {

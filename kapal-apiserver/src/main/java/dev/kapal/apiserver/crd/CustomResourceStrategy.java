@@ -16,9 +16,21 @@ import java.util.Objects;
  * @param schema      the version's structural schema
  * @param terminating whether the CRD is being deleted: upstream refuses new objects meanwhile
  */
-record CustomResourceStrategy(StructuralSchema schema, boolean terminating) implements Strategy {
+record CustomResourceStrategy(StructuralSchema schema, boolean terminating, dev.kapal.apiserver.printers.TablePrinter tablePrinter)
+        implements Strategy, dev.kapal.apiserver.printers.HasTablePrinter {
+
+    /** A strategy printing with the default columns (a CRD version without printer columns). */
+    CustomResourceStrategy(StructuralSchema schema, boolean terminating) {
+        this(schema, terminating, CrdDefinitions.printer(com.fasterxml.jackson.databind.node.MissingNode.getInstance(), "", ""));
+    }
+
     CustomResourceStrategy {
         Objects.requireNonNull(schema, "schema");
+    }
+
+    @Override
+    public boolean typedStatus() {
+        return false;
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,10 @@ public final class ApiHandler extends Handler.Abstract {
 
     public ApiHandler(List<Authenticator> authenticators, Authorizer authorizer, NonResourceRoutes nonResource,
                       ResourceHandler resources, RequestObserver observer, int maxBodyBytes) {
+        // Non-blocking as far as Jetty is concerned: every request is handed to its own virtual
+        // thread at once, so a watch or a slow store never holds one of Jetty's few platform threads
+        // (HTTP/1.1 requests would otherwise run on them).
+        super(InvocationType.NON_BLOCKING);
         this.authenticators = List.copyOf(authenticators);
         this.authorizer = authorizer;
         this.nonResource = nonResource;
@@ -64,6 +69,14 @@ public final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        REQUEST_THREADS.execute(() -> serve(request, response, callback));
+        return true;
+    }
+
+    private static final java.util.concurrent.Executor REQUEST_THREADS =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kapal-request-", 0).factory());
+
+    private void serve(Request request, Response response, Callback callback) {
         long started = System.nanoTime();
         Exchange exchange = new Exchange(request, response, callback, maxBodyBytes);
         RequestInfo info = new RequestInfo.NonResource(request.getMethod().toLowerCase(Locale.ROOT), exchange.path());
@@ -101,7 +114,6 @@ public final class ApiHandler extends Handler.Abstract {
         } finally {
             observer.observe(info, exchange.status(), System.nanoTime() - started);
         }
-        return true;
     }
 
     private static String stripSlash(String path) {

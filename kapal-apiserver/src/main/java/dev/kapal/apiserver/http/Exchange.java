@@ -143,6 +143,14 @@ public final class Exchange {
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(new HttpField(HttpHeader.CACHE_CONTROL, "no-cache, private"));
+        // Send the headers now: a client waits for them before it considers the watch open, and
+        // a quiet resource may not have an event to carry them for a long time.
+        try (Blocker.Callback blocker = Blocker.callback()) {
+            response.write(false, java.nio.ByteBuffer.allocate(0), blocker);
+            blocker.block();
+        } catch (IOException clientGone) {
+            // The stream's first write will see the broken connection and end the watch.
+        }
     }
 
     /** Writes and flushes one chunk of a stream, blocking until the client took it. */

@@ -47,6 +47,9 @@ public final class HttpFront {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(true);
+        // Paths are split and decoded by RequestInfo, which answers odd ones (%2F, "..") with a
+        // Status; Jetty's own checks would answer them with its error pages first.
+        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         secure.setSniRequired(false);
@@ -78,6 +81,7 @@ public final class HttpFront {
 
         Subresources subresources = new Subresources(routes.stores(), routes.patching(), clock);
         ResourceHandler resources = new ResourceHandler(routes.stores(), routes.filters(), routes.patching(), subresources);
+        server.setErrorHandler(new StatusErrorHandler());
         server.setHandler(new ApiHandler(authenticators, authorizer, routes.nonResource(), resources, routes.observer(),
                 config.maxRequestBytes()));
         return server;

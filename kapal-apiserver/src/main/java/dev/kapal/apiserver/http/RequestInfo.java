@@ -120,10 +120,6 @@ public sealed interface RequestInfo {
             // /api/v1/namespaces/x is the namespace x itself, not content of it.
             namespace = "";
         }
-        if (legacyWatch && !name.isEmpty() && verb.equals("watch")) {
-            // /api/v1/watch/namespaces/ns/configmaps/x watches one object.
-            return new Resource(verb, group, version, namespace, resource, name, subresource);
-        }
         return new Resource(verb, group, version, namespace, resource, name, subresource);
     }
 
@@ -131,6 +127,9 @@ public sealed interface RequestInfo {
         List<String> parts = new ArrayList<>();
         for (String segment : path.split("/")) {
             if (!segment.isEmpty()) {
+                if (segment.equals(".") || segment.equals("..")) {
+                    throw notFound(path);
+                }
                 try {
                     parts.add(URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8));
                 } catch (IllegalArgumentException e) {

@@ -35,6 +35,8 @@ final class ResourceHandler {
     private static final long MIN_REQUEST_TIMEOUT_SECONDS = 1800;
     /** How often an idle watch that asked for bookmarks gets one. */
     private static final long BOOKMARK_INTERVAL_SECONDS = 60;
+    /** How long before its deadline a watch gets its last bookmark. */
+    private static final long BOOKMARK_BEFORE_TIMEOUT_SECONDS = 2;
 
     private final Function<GroupVersionResource, Optional<ResourceStore>> stores;
     private final Filters filters;
@@ -50,6 +52,18 @@ final class ResourceHandler {
     }
 
     void handle(RequestInfo.Resource request, Exchange exchange, ApiHandler.RequestObserver observer) throws Exception {
+        if (request.group().isEmpty() && request.resource().equals("bindings")) {
+            // The legacy way to bind: POST a Binding named after the pod to the namespace's bindings.
+            if (!request.verb().equals("create") || !request.name().isEmpty()) {
+                throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+            }
+            ObjectNode binding = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
+            ResourceStore pods = stores.apply(new GroupVersionResource("", "v1", "pods")).orElseThrow();
+            subresources.bind(pods, request.namespace(), binding.path("metadata").path("name").asText(""), binding,
+                    writeOptions(exchange));
+            exchange.respondJson(201, StatusObjects.success(201));
+            return;
+        }
         ResourceStore store = stores.apply(new GroupVersionResource(request.group(), request.version(), request.resource()))
                 .orElseThrow(() -> new ApiException(dev.kapal.api.StatusReason.NOT_FOUND,
                         "the server could not find the requested resource"));
@@ -82,6 +96,14 @@ final class ResourceHandler {
         String namespace = info.namespaced() ? request.namespace() : "";
         if (info.namespaced() && namespace.isEmpty() && !request.name().isEmpty()) {
             throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
+        }
+        boolean named = !request.name().isEmpty();
+        if (switch (request.verb()) {
+            case "create" -> named;
+            case "update", "patch" -> !named;
+            default -> false;
+        }) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
         switch (request.verb()) {
             case "get" -> {
@@ -171,6 +193,13 @@ final class ResourceHandler {
 
     private void watch(ResourceStore store, String namespace, RequestInfo.Resource request, Exchange exchange,
                        Encoding.Answer answer) throws IOException {
+        if (exchange.header("Sec-WebSocket-Key").isPresent() || exchange.header("Upgrade")
+                .map(value -> value.equalsIgnoreCase("websocket")).orElse(false)) {
+            // Watches are served as HTTP streams. A client asking for a WebSocket gets a plain,
+            // complete 200, the answer fabric8 reads as "use an HTTP watch instead".
+            exchange.respond(200, "application/json", new byte[0]);
+            return;
+        }
         Options.List options = listOptions(store, exchange);
         // kubectl get -w asks for tables; each event then carries a one-row Table.
         Optional<Tables.WatchTables> tables = switch (answer) {
@@ -187,7 +216,20 @@ final class ResourceHandler {
         long timeoutSeconds = exchange.query("timeoutSeconds").map(ResourceHandler::parseLong)
                 .orElse(MIN_REQUEST_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(MIN_REQUEST_TIMEOUT_SECONDS));
         boolean initialEventsEnd = options.sendInitialEvents().orElse(false);
-        WatchCache.WatchStart start = store.watch(namespace, options);
+        WatchCache.WatchStart start;
+        try {
+            start = store.watch(namespace, options);
+        } catch (ApiException error) {
+            if (error.code() != 410) {
+                throw error;
+            }
+            // As upstream: once the request is accepted, a resourceVersion too old to resume from is
+            // reported inside the stream, so clients see an ERROR event and relist.
+            exchange.startStream(200, "application/json");
+            exchange.stream(event("ERROR", dev.kapal.api.Json.write(StatusObjects.failure(error))));
+            exchange.endStream();
+            return;
+        }
         ResourceInfo info = store.definition().info();
         String emptyKind = "{\"kind\":\"" + info.kind() + "\",\"apiVersion\":\"" + info.groupVersion().apiVersion() + "\",";
         try (CacheWatcher watcher = start.watcher()) {
@@ -210,7 +252,10 @@ final class ResourceHandler {
                         .getBytes(StandardCharsets.UTF_8))));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(timeoutSeconds, 0));
-            long nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
+            // Upstream sends a bookmark every minute and one shortly before the watch times out,
+            // so a client resumes from a fresh resourceVersion.
+            long lastBookmark = deadline - TimeUnit.SECONDS.toNanos(BOOKMARK_BEFORE_TIMEOUT_SECONDS);
+            long nextBookmark = Math.min(System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS), lastBookmark);
             while (true) {
                 long now = System.nanoTime();
                 if (now >= deadline) {
@@ -222,7 +267,8 @@ final class ResourceHandler {
                     if (bookmarks && System.nanoTime() >= nextBookmark) {
                         exchange.stream(event("BOOKMARK", watchObject(tables, (emptyKind + "\"metadata\":{\"resourceVersion\":\""
                                 + lastRevision + "\"}}").getBytes(StandardCharsets.UTF_8))));
-                        nextBookmark = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
+                        long periodic = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOOKMARK_INTERVAL_SECONDS);
+                        nextBookmark = System.nanoTime() < lastBookmark ? Math.min(periodic, lastBookmark) : deadline + 1;
                     }
                     continue;
                 }

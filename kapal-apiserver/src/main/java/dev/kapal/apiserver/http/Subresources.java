@@ -214,9 +214,6 @@ final class Subresources {
             if (annotations.isObject()) {
                 Json.objectAt(metadata, "annotations").setAll((ObjectNode) annotations);
             }
-            return pod;
-        }, "", options);
-        pods.patch(namespace, podName, pod -> {
             ObjectNode status = Json.objectAt(pod, "status");
             ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
                     ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
@@ -231,10 +228,18 @@ final class Subresources {
             condition.putNull("lastProbeTime");
             condition.put("lastTransitionTime", ResourceStore.timestamp(clock.instant()));
             return pod;
-        }, "status", options);
+        }, "binding", options);
     }
 
     // ---------------------------------------------------------------- eviction
+
+    /** Upstream's 429: a fixed message, the budget's numbers in a {@code DisruptionBudget} cause. */
+    private static ApiException disruptionBudget(String detail) {
+        return new ApiException(dev.kapal.api.StatusReason.TOO_MANY_REQUESTS, 429,
+                "Cannot evict pod as it would violate the pod's disruption budget.",
+                Optional.of(new ApiException.Details("", "", "", List.of(new StatusCause("DisruptionBudget", detail, "")))),
+                Optional.of(10L));
+    }
 
     /**
      * Evicts a pod, checking PodDisruptionBudgets as far as the API server can: no matching
@@ -264,13 +269,12 @@ final class Subresources {
                 JsonNode status = budget.object().path("status");
                 long generation = budget.object().path("metadata").path("generation").asLong(0);
                 if (status.path("observedGeneration").asLong(-1) < generation) {
-                    throw ApiException.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget. "
-                            + "The disruption budget " + budget.name() + " is still being processed by the server.", 10);
+                    throw disruptionBudget("The disruption budget " + budget.name() + " is still being processed by the server.");
                 }
                 if (status.path("disruptionsAllowed").asLong(0) <= 0) {
-                    throw ApiException.tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget. "
-                            + "The disruption budget " + budget.name() + " needs " + status.path("desiredHealthy").asLong(0)
-                            + " healthy pods and has " + status.path("currentHealthy").asLong(0) + " currently", 10);
+                    throw disruptionBudget("The disruption budget " + budget.name() + " needs "
+                            + status.path("desiredHealthy").asLong(0) + " healthy pods and has "
+                            + status.path("currentHealthy").asLong(0) + " currently");
                 }
             }
         }

@@ -69,6 +69,11 @@ record NamedStrategy(Strategy delegate, BuiltinKinds.NameRule rule) implements S
     }
 
     @Override
+    public boolean typedStatus() {
+        return delegate.typedStatus();
+    }
+
+    @Override
     public boolean resetStatusOnCreate() {
         return delegate.resetStatusOnCreate();
     }

@@ -171,8 +171,12 @@ public final class ResourceStore {
             metadata.put("generation", 1);
         }
         if (info.hasSubresource("status") && strategy.resetStatusOnCreate()) {
-            // Upstream strategies reset status to its zero value, which encodes as {}.
-            object.set("status", Json.object());
+            // Upstream strategies reset status to its zero value: {} for typed kinds, absent for CRs.
+            if (strategy.typedStatus()) {
+                object.set("status", Json.object());
+            } else {
+                object.remove("status");
+            }
         }
         strategy.prepareForCreate(object);
         strategy.applyDefaults(object);
@@ -428,7 +432,12 @@ public final class ResourceStore {
         ObjectNode oldMeta = Json.objectAt(old, "metadata");
         ObjectNode prepared;
         List<StatusCause> kindCauses;
-        if (subresource.equals("finalize")) {
+        if (subresource.equals("binding")) {
+            // pods/binding: the binding handler itself computed the new pod (node name, the
+            // PodScheduled condition); pod update validation would refuse a spec change.
+            prepared = next;
+            kindCauses = List.of();
+        } else if (subresource.equals("finalize")) {
             // /finalize changes spec.finalizers only (the namespace controller's last step).
             prepared = old.deepCopy();
             JsonNode finalizers = next.path("spec").path("finalizers");

@@ -87,6 +87,15 @@ public interface Strategy {
         return false;
     }
 
+    /**
+     * Whether the status of a new object starts as the empty object ({@code status: {}}, the
+     * encoding of a built-in kind's zero status) rather than absent (custom resources, whose
+     * status is free-form). Only consulted when {@link #resetStatusOnCreate()} applies.
+     */
+    default boolean typedStatus() {
+        return true;
+    }
+
     /** Whether a client-supplied {@code status} is dropped on create (kinds with a status subresource). */
     default boolean resetStatusOnCreate() {
         return true;

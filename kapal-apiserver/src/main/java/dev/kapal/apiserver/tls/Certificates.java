@@ -54,6 +54,25 @@ final class Certificates {
         }
     }
 
+    /**
+     * Client keys are RSA: Java clients read PKCS#8 keys from kubeconfigs as RSA unless told
+     * otherwise (fabric8 does), so an RSA admin key makes the kubeconfig work everywhere.
+     * CAs and serving certificates stay ECDSA P-256, as in k3s.
+     */
+    static KeyPair newClientKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048, RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException unavailable) {
+            throw new IllegalStateException("this JDK cannot make RSA keys", unavailable);
+        }
+    }
+
+    private static String signatureAlgorithm(java.security.Key key) {
+        return key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    }
+
     static X500Name subject(String commonName, List<String> organizations) {
         X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE);
         // Kubernetes reads O as the user's groups and CN as the user name.
@@ -83,7 +102,7 @@ final class Certificates {
 
     static IssuedCertificate issue(IssuedCertificate authority, X500Name subject, Purpose purpose,
                                    SubjectAlternativeNames names, Duration validity) {
-        KeyPair keys = newKeyPair();
+        KeyPair keys = purpose == Purpose.CLIENT ? newClientKeyPair() : newKeyPair();
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X500Name issuer = X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded());
@@ -93,7 +112,8 @@ final class Certificates {
             };
             X509v3CertificateBuilder builder = builder(issuer, subject, keys.getPublic(), validity)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(keys.getPublic().getAlgorithm().equals("RSA")
+                            ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(usage))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(authority.certificate()));
@@ -127,11 +147,11 @@ final class Certificates {
         try {
             byte[] probe = new byte[32];
             RANDOM.nextBytes(probe);
-            Signature signer = Signature.getInstance("SHA256withECDSA");
+            Signature signer = Signature.getInstance(signatureAlgorithm(key));
             signer.initSign(key);
             signer.update(probe);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            Signature verifier = Signature.getInstance(signatureAlgorithm(certificate.getPublicKey()));
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             return verifier.verify(signature);
@@ -152,7 +172,7 @@ final class Certificates {
             throws GeneralSecurityException {
         try {
             return new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signingKey)));
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm(signingKey)).build(signingKey)));
         } catch (OperatorCreationException failure) {
             throw new GeneralSecurityException(failure);
         }

@@ -80,7 +80,6 @@ class CustomResourceDefinitionServerTest {
                 .withCaCertData(base64(pki.serverCa().certificatePem()))
                 .withClientCertData(base64(pki.adminCertificate().certificatePem()))
                 .withClientKeyData(base64(pki.adminCertificate().keyPem()))
-                .withClientKeyAlgo("EC")
                 .withNamespace("default")
                 .withRequestRetryBackoffLimit(0)
                 .withRequestTimeout(10_000)

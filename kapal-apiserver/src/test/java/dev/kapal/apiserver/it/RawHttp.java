@@ -53,7 +53,7 @@ final class RawHttp {
 
     /** With {@code expectContinue} the body goes out only after the server's 100 Continue. */
     Answer send(String method, String path, String contentType, byte[] body, boolean expectContinue) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(at(path))
                 .expectContinue(expectContinue)
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json")
@@ -71,5 +71,14 @@ final class RawHttp {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * The request URI: the path appended to the server's address as it is. {@code URI.resolve}
+     * would read a path such as {@code //api} as another host.
+     */
+    private java.net.URI at(String path) {
+        String root = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1) : base.toString();
+        return java.net.URI.create(root + (path.startsWith("/") ? path : "/" + path));
     }
 }
