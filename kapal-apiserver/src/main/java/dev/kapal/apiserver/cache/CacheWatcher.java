@@ -67,7 +67,10 @@ public final class CacheWatcher implements AutoCloseable {
             return;
         }
         if (queue.size() >= CAPACITY || !queue.offer(new Item.Event(translated))) {
-            end("the watcher fell too far behind");
+            // What is queued is useless once one event is lost: the client must relist anyway.
+            ended = true;
+            queue.clear();
+            queue.offer(new Item.End("the watcher fell too far behind"));
         }
     }
 
@@ -75,8 +78,10 @@ public final class CacheWatcher implements AutoCloseable {
     void end(String why) {
         if (!ended) {
             ended = true;
-            queue.clear();
-            queue.offer(new Item.End(why));
+            if (!queue.offer(new Item.End(why))) {
+                queue.clear();
+                queue.offer(new Item.End(why));
+            }
         }
     }
 
