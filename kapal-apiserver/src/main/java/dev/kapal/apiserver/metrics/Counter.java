@@ -1,53 +1,23 @@
 package dev.kapal.apiserver.metrics;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /** A monotonically increasing integer count per label tuple. */
-public final class Counter implements MetricFamily {
-    private final String name;
-    private final String help;
-    private final List<String> labelNames;
-    private final ConcurrentHashMap<List<String>, Child> children = new ConcurrentHashMap<>();
+public final class Counter extends LabelledFamily<Counter.Child, Long> {
 
     Counter(String name, String help, List<String> labelNames) {
-        MetricFamily.validate(name, labelNames);
-        this.name = name;
-        this.help = Objects.requireNonNull(help, "help");
-        this.labelNames = List.copyOf(labelNames);
-    }
-
-    /** The series for these label values (in {@link #labelNames()} order), created on first use. */
-    public Child labels(String... values) {
-        List<String> key = MetricFamily.key(name, labelNames, values);
-        Child child = children.get(key);
-        return child != null ? child : children.computeIfAbsent(key, k -> new Child());
+        super(name, help, labelNames);
     }
 
     @Override
-    public String name() {
-        return name;
+    Child newChild() {
+        return new Child();
     }
 
     @Override
-    public String help() {
-        return help;
-    }
-
-    @Override
-    public List<String> labelNames() {
-        return labelNames;
-    }
-
-    @Override
-    public Map<List<String>, Long> series() {
-        Map<List<String>, Long> copy = new LinkedHashMap<>();
-        children.forEach((key, child) -> copy.put(key, child.value()));
-        return copy;
+    Long read(Child child) {
+        return child.value();
     }
 
     /** One series; contended increments spread over LongAdder cells. */

@@ -1,52 +1,23 @@
 package dev.kapal.apiserver.metrics;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A value that goes up and down per label tuple (open watches, stored objects). */
-public final class Gauge implements MetricFamily {
-    private final String name;
-    private final String help;
-    private final List<String> labelNames;
-    private final ConcurrentHashMap<List<String>, Child> children = new ConcurrentHashMap<>();
+public final class Gauge extends LabelledFamily<Gauge.Child, Double> {
 
     Gauge(String name, String help, List<String> labelNames) {
-        MetricFamily.validate(name, labelNames);
-        this.name = name;
-        this.help = Objects.requireNonNull(help, "help");
-        this.labelNames = List.copyOf(labelNames);
-    }
-
-    public Child labels(String... values) {
-        List<String> key = MetricFamily.key(name, labelNames, values);
-        Child child = children.get(key);
-        return child != null ? child : children.computeIfAbsent(key, k -> new Child());
+        super(name, help, labelNames);
     }
 
     @Override
-    public String name() {
-        return name;
+    Child newChild() {
+        return new Child();
     }
 
     @Override
-    public String help() {
-        return help;
-    }
-
-    @Override
-    public List<String> labelNames() {
-        return labelNames;
-    }
-
-    @Override
-    public Map<List<String>, Double> series() {
-        Map<List<String>, Double> copy = new LinkedHashMap<>();
-        children.forEach((key, child) -> copy.put(key, child.value()));
-        return copy;
+    Double read(Child child) {
+        return child.value();
     }
 
     /** One series: a double kept as its bits, so set and add are both atomic without locks. */

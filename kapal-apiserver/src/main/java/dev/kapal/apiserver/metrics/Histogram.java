@@ -1,11 +1,8 @@
 package dev.kapal.apiserver.metrics;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -13,15 +10,11 @@ import java.util.concurrent.atomic.LongAdder;
  * Observations counted into fixed buckets per label tuple, with their sum. Buckets are upper
  * bounds (inclusive, Prometheus's {@code le}); an implicit {@code +Inf} bucket takes the rest.
  */
-public final class Histogram implements MetricFamily {
-    private final String name;
-    private final String help;
-    private final List<String> labelNames;
+public final class Histogram extends LabelledFamily<Histogram.Child, Histogram.Snapshot> {
     private final double[] bounds;
-    private final ConcurrentHashMap<List<String>, Child> children = new ConcurrentHashMap<>();
 
     Histogram(String name, String help, double[] bounds, List<String> labelNames) {
-        MetricFamily.validate(name, labelNames);
+        super(name, help, labelNames);
         if (labelNames.contains("le")) {
             throw new IllegalArgumentException("le is reserved for histogram buckets: " + name);
         }
@@ -33,16 +26,7 @@ public final class Histogram implements MetricFamily {
                 throw new IllegalArgumentException("bucket bounds must be finite and increasing: " + name + " " + Arrays.toString(bounds));
             }
         }
-        this.name = name;
-        this.help = Objects.requireNonNull(help, "help");
-        this.labelNames = List.copyOf(labelNames);
         this.bounds = bounds.clone();
-    }
-
-    public Child labels(String... values) {
-        List<String> key = MetricFamily.key(name, labelNames, values);
-        Child child = children.get(key);
-        return child != null ? child : children.computeIfAbsent(key, k -> new Child(bounds));
     }
 
     /** The finite upper bounds, ascending. */
@@ -51,25 +35,13 @@ public final class Histogram implements MetricFamily {
     }
 
     @Override
-    public String name() {
-        return name;
+    Child newChild() {
+        return new Child(bounds);
     }
 
     @Override
-    public String help() {
-        return help;
-    }
-
-    @Override
-    public List<String> labelNames() {
-        return labelNames;
-    }
-
-    @Override
-    public Map<List<String>, Snapshot> series() {
-        Map<List<String>, Snapshot> copy = new LinkedHashMap<>();
-        children.forEach((key, child) -> copy.put(key, child.snapshot()));
-        return copy;
+    Snapshot read(Child child) {
+        return child.snapshot();
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * tuple. Series are created on first use and live as long as the registry, so label values must
  * come from a bounded set (registered resources, verbs, status codes), never from raw URLs.
  */
-public sealed interface MetricFamily permits Counter, Gauge, Histogram {
+public sealed interface MetricFamily permits LabelledFamily {
     Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
