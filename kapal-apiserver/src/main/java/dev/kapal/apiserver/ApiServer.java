@@ -92,12 +92,14 @@ public final class ApiServer implements AutoCloseable {
                     .forEach(definition -> caches.cache(definition.info().keyPrefix()));
         });
         registry.register(BuiltinKinds.all());
+        LOG.debug("built-in resources and their caches ready after {} ms", (System.nanoTime() - started) / 1_000_000);
         // Stored CRDs are served before the port opens, so custom resources survive a restart seamlessly.
         crds = new dev.kapal.apiserver.crd.CrdController(registry, this::store, caches::drop, clock);
         crds.start();
         discovery = new Discovery(registry, VersionInfo.kapal(VersionInfo.UNKNOWN_COMMIT, Instant.now(clock)),
                 config.advertiseAddress().getHostAddress() + ":" + config.port());
         openApi = new OpenApi(registry);
+        LOG.debug("CRDs, discovery and OpenAPI ready after {} ms", (System.nanoTime() - started) / 1_000_000);
         health = Health.withPing();
         health.register("log", Optional::empty);
         health.register("etcd", () -> {
