@@ -68,8 +68,9 @@ final class KapalServer {
         CertificatesComponent certificates = new CertificatesComponent(config, host);
         DatastoreComponent datastore = new DatastoreComponent(config);
         ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore);
+        SchedulerComponent scheduler = new SchedulerComponent(certificates, apiServer);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
-        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig),
+        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, scheduler, kubeconfig),
                 millisSinceLaunch)) {
             if (composition.start(stop)) {
                 if (!config.disableAgent()) {

@@ -1,0 +1,176 @@
+package dev.kapal.scheduler;
+
+import dev.kapal.scheduler.framework.CycleState;
+import dev.kapal.scheduler.framework.NodeInfo;
+import dev.kapal.scheduler.framework.PostFilterPlugin;
+import dev.kapal.scheduler.framework.PreFilterPlugin;
+import dev.kapal.scheduler.framework.Profile;
+import dev.kapal.scheduler.framework.Status;
+import dev.kapal.scheduler.plugins.FailureMessages;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The pure part of a scheduling cycle: PreFilter, Filter (in parallel chunks for large clusters,
+ * stopping once enough feasible nodes are found, starting where the last cycle stopped so every
+ * node gets its turn), PostFilter on failure, Score, and the pick (highest total, ties broken at
+ * random). No API calls, no cache writes.
+ */
+public final class Algorithm {
+    /** Below this many nodes filtering stays on the cycle's thread: handing work off costs more than it saves. */
+    static final int PARALLEL_THRESHOLD = 512;
+    private static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+    private static final int MIN_FEASIBLE_PERCENTAGE = 5;
+
+    /** What one cycle decided. */
+    public sealed interface Result {
+        /** @param evaluated nodes filtered; {@code feasible} of them fit */
+        record Scheduled(String nodeName, int evaluated, int feasible) implements Result {
+        }
+
+        /** No node fits: the message for the event and condition, and each rejected node's status. */
+        record Unschedulable(String message, Map<String, Status> statuses) implements Result {
+        }
+    }
+
+    private final ExecutorService filterPool;
+    private final int parallelism;
+    private int nextStartIndex;
+
+    /** @param filterPool threads for filtering large clusters; {@code parallelism} chunks at most */
+    public Algorithm(ExecutorService filterPool, int parallelism) {
+        this.filterPool = filterPool;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    /** Upstream's numFeasibleNodesToFind: all below 100 nodes, else a percentage (adaptive by default), at least 100. */
+    static int feasibleNodesToFind(int percentage, int allNodes) {
+        if (allNodes < MIN_FEASIBLE_NODES_TO_FIND || percentage >= 100) {
+            return allNodes;
+        }
+        int adaptive = percentage;
+        if (adaptive <= 0) {
+            adaptive = Math.max(MIN_FEASIBLE_PERCENTAGE, 50 - allNodes / 125);
+        }
+        int count = allNodes * adaptive / 100;
+        return Math.max(count, MIN_FEASIBLE_NODES_TO_FIND);
+    }
+
+    /** Runs one cycle for {@code pod} over {@code nodes}; not thread-safe (one scheduling thread). */
+    public Result schedule(Profile profile, CycleState state, Pod pod, List<NodeInfo> nodes) throws InterruptedException {
+        if (nodes.isEmpty()) {
+            return new Result.Unschedulable("no nodes available to schedule pods", Map.of());
+        }
+        PreFilterPlugin.Result pre = profile.runPreFilter(state, pod, nodes);
+        if (!pre.status().isSuccess()) {
+            Map<String, Status> statuses = new HashMap<>();
+            nodes.forEach(node -> statuses.put(node.name(), pre.status()));
+            return new Result.Unschedulable("0/" + nodes.size() + " nodes are available: " + pre.status().message() + ".", statuses);
+        }
+        List<NodeInfo> candidates = nodes;
+        if (pre.nodeNames().isPresent()) {
+            var names = pre.nodeNames().get();
+            candidates = nodes.stream().filter(node -> names.contains(node.name())).toList();
+        }
+        Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        int toFind = feasibleNodesToFind(profile.percentageOfNodesToScore(), candidates.size());
+        List<NodeInfo> feasible = filter(profile, state, pod, candidates, toFind, statuses);
+        if (feasible.isEmpty()) {
+            Map<String, Integer> histogram = new TreeMap<>();
+            for (Status status : statuses.values()) {
+                for (String reason : status.reasons()) {
+                    histogram.merge(reason, 1, Integer::sum);
+                }
+            }
+            String message = FailureMessages.histogram(nodes.size(), histogram);
+            PostFilterPlugin.Result post = profile.runPostFilter(state, pod, nodes, statuses);
+            if (!post.message().isEmpty()) {
+                message = message + " " + post.message();
+            }
+            return new Result.Unschedulable(message, statuses);
+        }
+        if (feasible.size() == 1) {
+            return new Result.Scheduled(feasible.getFirst().name(), statuses.size() + 1, 1);
+        }
+        long[] scores = profile.runScore(state, pod, feasible);
+        int best = 0;
+        int ties = 1;
+        for (int i = 1; i < scores.length; i++) {
+            if (scores[i] > scores[best]) {
+                best = i;
+                ties = 1;
+            } else if (scores[i] == scores[best] && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = i;
+            }
+        }
+        return new Result.Scheduled(feasible.get(best).name(), statuses.size() + feasible.size(), feasible.size());
+    }
+
+    private List<NodeInfo> filter(Profile profile, CycleState state, Pod pod, List<NodeInfo> nodes, int toFind,
+                                  Map<String, Status> statuses) throws InterruptedException {
+        int size = nodes.size();
+        int start = nextStartIndex % size;
+        if (size < PARALLEL_THRESHOLD || parallelism == 1) {
+            List<NodeInfo> feasible = new ArrayList<>(Math.min(toFind, size));
+            int evaluated = 0;
+            while (evaluated < size && feasible.size() < toFind) {
+                NodeInfo node = nodes.get((start + evaluated) % size);
+                evaluated++;
+                Status status = profile.runFilter(state, pod, node);
+                if (status.isSuccess()) {
+                    feasible.add(node);
+                } else {
+                    statuses.put(node.name(), status);
+                }
+            }
+            nextStartIndex = (start + evaluated) % size;
+            return feasible;
+        }
+        // Each chunk takes every parallelism-th node from the start, so all chunks move through
+        // the ring together and stopping early leaves no region unvisited.
+        NodeInfo[] found = new NodeInfo[size];
+        AtomicInteger feasibleCount = new AtomicInteger();
+        AtomicInteger highestEvaluated = new AtomicInteger();
+        List<Future<?>> chunks = new ArrayList<>(parallelism);
+        for (int chunk = 0; chunk < parallelism; chunk++) {
+            int first = chunk;
+            chunks.add(filterPool.submit(() -> {
+                for (int offset = first; offset < size && feasibleCount.get() < toFind; offset += parallelism) {
+                    NodeInfo node = nodes.get((start + offset) % size);
+                    Status status = profile.runFilter(state, pod, node);
+                    if (status.isSuccess()) {
+                        found[offset] = node;
+                        feasibleCount.incrementAndGet();
+                    } else {
+                        statuses.put(node.name(), status);
+                    }
+                    highestEvaluated.accumulateAndGet(offset + 1, Math::max);
+                }
+            }));
+        }
+        for (Future<?> chunk : chunks) {
+            try {
+                chunk.get();
+            } catch (java.util.concurrent.ExecutionException failure) {
+                throw failure.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(failure.getCause());
+            }
+        }
+        List<NodeInfo> feasible = new ArrayList<>(Math.min(feasibleCount.get(), toFind));
+        for (NodeInfo node : found) {
+            if (node != null && feasible.size() < toFind) {
+                feasible.add(node);
+            }
+        }
+        nextStartIndex = (start + highestEvaluated.get()) % size;
+        return feasible;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kapal.scheduler.framework;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Data plugins share within one scheduling cycle of one pod (PreFilter computes, Filter reads).
+ * Filters run in parallel over nodes, so values must be immutable once written and written only
+ * at PreFilter/PreScore, which run on the cycle's own thread before the parallel phases.
+ */
+public final class CycleState {
+    private final Map<Key<?>, Object> values = new ConcurrentHashMap<>();
+    private final java.util.Set<String> skipFilter = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> skipScore = ConcurrentHashMap.newKeySet();
+
+    /** A typed key; plugins keep theirs in a private constant. */
+    public record Key<T>(String name, Class<T> type) {
+    }
+
+    public <T> void write(Key<T> key, T value) {
+        values.put(key, key.type().cast(value));
+    }
+
+    public <T> Optional<T> read(Key<T> key) {
+        return Optional.ofNullable(values.get(key)).map(key.type()::cast);
+    }
+
+    /** Plugins whose PreFilter said Skip: their Filter is not called this cycle. */
+    public java.util.Set<String> skipFilterPlugins() {
+        return skipFilter;
+    }
+
+    /** Plugins whose PreScore said Skip: their Score is not called this cycle. */
+    public java.util.Set<String> skipScorePlugins() {
+        return skipScore;
+    }
+}

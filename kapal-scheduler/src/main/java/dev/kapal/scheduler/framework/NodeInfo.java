@@ -1,0 +1,159 @@
+package dev.kapal.scheduler.framework;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An immutable view of one node for a scheduling cycle: the Node, the pods on it (bound and
+ * assumed), the sum of their requests (exact and with scoring defaults), their host ports, and
+ * the node's allocatable resources. Changes produce a new NodeInfo, so a snapshot handed to a
+ * cycle never moves under it, and filters may read it from several threads.
+ */
+public final class NodeInfo {
+    private final Node node;
+    private final List<Pod> pods;
+    private final Resources requested;
+    private final Resources nonZeroRequested;
+    private final List<HostPort> usedPorts;
+    private final Resources allocatable;
+    private final long allowedPods;
+
+    private NodeInfo(NodeInfo previous, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
+        this.node = previous.node;
+        this.pods = List.copyOf(pods);
+        this.requested = requested;
+        this.nonZeroRequested = nonZeroRequested;
+        this.usedPorts = List.copyOf(usedPorts);
+        this.allocatable = previous.allocatable;
+        this.allowedPods = previous.allowedPods;
+    }
+
+    private NodeInfo(Node node, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
+        this.node = node;
+        this.pods = List.copyOf(pods);
+        this.requested = requested;
+        this.nonZeroRequested = nonZeroRequested;
+        this.usedPorts = List.copyOf(usedPorts);
+        var status = node == null ? null : node.getStatus();
+        var allocatableList = status == null ? null
+                : status.getAllocatable() != null && !status.getAllocatable().isEmpty() ? status.getAllocatable() : status.getCapacity();
+        this.allocatable = Resources.of(allocatableList);
+        long podsAllowed = 0;
+        if (allocatableList != null && allocatableList.get("pods") != null) {
+            var raw = allocatableList.get("pods");
+            podsAllowed = dev.kapal.api.quantity.Quantity.parse(raw.getAmount() + (raw.getFormat() == null ? "" : raw.getFormat())).value();
+        }
+        this.allowedPods = podsAllowed;
+    }
+
+    /** A node with no pods yet. */
+    public static NodeInfo of(Node node) {
+        return new NodeInfo(node, List.of(), Resources.ZERO, Resources.ZERO, List.of());
+    }
+
+    /** A node and the given pods on it. */
+    public static NodeInfo of(Node node, List<Pod> pods) {
+        NodeInfo info = of(node);
+        for (Pod pod : pods) {
+            info = info.withPod(pod);
+        }
+        return info;
+    }
+
+    /** The Node object; empty while pods are known on a node the informer has not delivered yet. */
+    public Optional<Node> node() {
+        return Optional.ofNullable(node);
+    }
+
+    /** The Node object of a node that is known; callers in a cycle only see known nodes. */
+    public Node requireNode() {
+        if (node == null) {
+            throw new IllegalStateException("node not known yet");
+        }
+        return node;
+    }
+
+    public String name() {
+        return node.getMetadata().getName();
+    }
+
+    public List<Pod> pods() {
+        return pods;
+    }
+
+    public Resources requested() {
+        return requested;
+    }
+
+    public Resources nonZeroRequested() {
+        return nonZeroRequested;
+    }
+
+    public List<HostPort> usedPorts() {
+        return usedPorts;
+    }
+
+    public Resources allocatable() {
+        return allocatable;
+    }
+
+    /** {@code status.allocatable.pods}: how many pods the node takes. */
+    public long allowedPods() {
+        return allowedPods;
+    }
+
+    public NodeInfo withNode(Node newNode) {
+        return new NodeInfo(newNode, pods, requested, nonZeroRequested, usedPorts);
+    }
+
+    public NodeInfo withPod(Pod pod) {
+        List<Pod> newPods = new ArrayList<>(pods.size() + 1);
+        newPods.addAll(pods);
+        newPods.add(pod);
+        List<HostPort> ports = usedPorts;
+        List<HostPort> podPorts = HostPort.of(pod);
+        if (!podPorts.isEmpty()) {
+            ports = new ArrayList<>(usedPorts);
+            ports.addAll(podPorts);
+        }
+        return new NodeInfo(this, newPods, requested.plus(Resources.podRequests(pod, false)),
+                nonZeroRequested.plus(Resources.podRequests(pod, true)), ports);
+    }
+
+    public NodeInfo withPods(List<Pod> more) {
+        NodeInfo info = this;
+        for (Pod pod : more) {
+            info = info.withPod(pod);
+        }
+        return info;
+    }
+
+    /** Without the pod of that key (by namespace and name); unchanged if it is not here. */
+    public NodeInfo withoutPod(PodKey key) {
+        List<Pod> remaining = new ArrayList<>(pods.size());
+        Pod removed = null;
+        for (Pod pod : pods) {
+            if (removed == null && PodKey.of(pod).equals(key)) {
+                removed = pod;
+            } else {
+                remaining.add(pod);
+            }
+        }
+        if (removed == null) {
+            return this;
+        }
+        List<HostPort> ports = usedPorts;
+        List<HostPort> podPorts = HostPort.of(removed);
+        if (!podPorts.isEmpty()) {
+            ports = new ArrayList<>(usedPorts);
+            for (HostPort port : podPorts) {
+                ports.remove(port);
+            }
+        }
+        return new NodeInfo(this, remaining, requested.minus(Resources.podRequests(removed, false)),
+                nonZeroRequested.minus(Resources.podRequests(removed, true)), ports);
+    }
+}
