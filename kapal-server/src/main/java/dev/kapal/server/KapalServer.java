@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code kapal server}: the components of the control plane, in start order
- * (certificates, datastore, API server, admin kubeconfig), run until a stop is requested.
+ * (certificates, datastore, API server, admin kubeconfig, then the components that are clients of the
+ * API server: scheduler, controllers), run until a stop is requested.
  */
 final class KapalServer {
     private static final Logger log = LoggerFactory.getLogger("kapal");
@@ -70,7 +71,7 @@ final class KapalServer {
         ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore);
         SchedulerComponent scheduler = new SchedulerComponent(certificates, apiServer);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
-        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, scheduler, kubeconfig),
+        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig, scheduler),
                 millisSinceLaunch)) {
             if (composition.start(stop)) {
                 if (!config.disableAgent()) {

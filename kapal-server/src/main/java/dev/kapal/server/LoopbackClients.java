@@ -29,7 +29,7 @@ public final class LoopbackClients {
 
     /** A client acting as {@code user} in {@code groups}; the caller closes it. */
     public KubernetesClient forUser(String user, List<String> groups) {
-        IssuedCertificate certificate = pki.issueClientCertificate(user, groups);
+        IssuedCertificate certificate = pki.issueComponentCertificate(user, groups);
         Config config = new ConfigBuilder()
                 .withMasterUrl("https://127.0.0.1:" + port)
                 .withCaCertData(base64(pki.serverCa().certificatePem()))

@@ -102,7 +102,12 @@ final class Certificates {
 
     static IssuedCertificate issue(IssuedCertificate authority, X500Name subject, Purpose purpose,
                                    SubjectAlternativeNames names, Duration validity) {
-        KeyPair keys = purpose == Purpose.CLIENT ? newClientKeyPair() : newKeyPair();
+        return issue(authority, subject, purpose, names, validity,
+                purpose == Purpose.CLIENT ? newClientKeyPair() : newKeyPair());
+    }
+
+    static IssuedCertificate issue(IssuedCertificate authority, X500Name subject, Purpose purpose,
+                                   SubjectAlternativeNames names, Duration validity, KeyPair keys) {
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X500Name issuer = X500Name.getInstance(authority.certificate().getSubjectX500Principal().getEncoded());

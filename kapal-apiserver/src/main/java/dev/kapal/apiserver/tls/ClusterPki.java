@@ -138,6 +138,21 @@ public final class ClusterPki {
                 Certificates.Purpose.CLIENT, emptyNames(), LEAF_VALIDITY);
     }
 
+    /**
+     * Issues a client certificate for one of Kapal's own components (controllers, scheduler, node
+     * agent) talking to the API server in this process. Its key is ECDSA, quick to make at every
+     * start; the component's client is told the key's algorithm, so RSA's wider client support
+     * (see {@link #issueClientCertificate}) is not needed. Nothing is written to disk.
+     */
+    public IssuedCertificate issueComponentCertificate(String user, List<String> groups) {
+        Objects.requireNonNull(user, "user");
+        if (user.isEmpty()) {
+            throw new IllegalArgumentException("a client certificate needs a user name");
+        }
+        return Certificates.issue(clientCa, Certificates.subject(user, List.copyOf(groups)),
+                Certificates.Purpose.CLIENT, emptyNames(), LEAF_VALIDITY, Certificates.newKeyPair());
+    }
+
     private static SubjectAlternativeNames emptyNames() {
         return new SubjectAlternativeNames(Set.of(), Set.of());
     }
