@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code kapal server}: the components of the control plane, in start order
- * (certificates, datastore, API server, admin kubeconfig), run until a stop is requested.
+ * (certificates, datastore, API server, admin kubeconfig, controllers), run until a stop is requested.
  */
 final class KapalServer {
     private static final Logger log = LoggerFactory.getLogger("kapal");
@@ -69,7 +69,8 @@ final class KapalServer {
         DatastoreComponent datastore = new DatastoreComponent(config);
         ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
-        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig),
+        ControllersComponent controllers = new ControllersComponent(config, certificates, apiServer);
+        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig, controllers),
                 millisSinceLaunch)) {
             if (composition.start(stop)) {
                 if (!config.disableAgent()) {
