@@ -151,6 +151,10 @@ public final class WorkQueue<K> {
                 if (key != null) {
                     processing.add(key);
                     dirty.remove(key);
+                    if (!queue.isEmpty()) {
+                        // Pass the wake-up on, as LinkedBlockingQueue does: a signal may have gone to us.
+                        available.signal();
+                    }
                     return Optional.of(key);
                 }
                 if (waitNanos == Long.MAX_VALUE) {
