@@ -71,7 +71,9 @@ final class KapalServer {
         ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore);
         SchedulerComponent scheduler = new SchedulerComponent(certificates, apiServer);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
-        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig, scheduler),
+        ControllersComponent controllers = new ControllersComponent(config, certificates, apiServer);
+        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig, scheduler,
+                controllers),
                 millisSinceLaunch)) {
             if (composition.start(stop)) {
                 if (!config.disableAgent()) {

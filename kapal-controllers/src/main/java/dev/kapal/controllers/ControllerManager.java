@@ -1,0 +1,183 @@
+package dev.kapal.controllers;
+
+import dev.kapal.controllers.namespace.NamespaceController;
+import dev.kapal.controllers.rootca.RootCaPublisher;
+import dev.kapal.controllers.runtime.Controller;
+import dev.kapal.controllers.runtime.LeaderElector;
+import dev.kapal.controllers.serviceaccount.ServiceAccountController;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the selected controllers, as kube-controller-manager does: with leader election, only
+ * while this process holds the {@code kube-system/kube-controller-manager} Lease (building them
+ * afresh each time it gains the Lease, closing them when it loses it); without, from
+ * {@link #start()} to {@link #close()}.
+ *
+ * <p>{@link #ready()} completes the first time every running controller's informers have synced.
+ */
+public final class ControllerManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControllerManager.class);
+    public static final String LEASE_NAMESPACE = "kube-system";
+    public static final String LEASE_NAME = "kube-controller-manager";
+
+    /** A controller as kube-controller-manager knows it: a name for {@code --controllers} and how to build it. */
+    public record Definition(String name, Function<KubernetesClient, Controller<?>> factory) {
+        public Definition {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(factory, "factory");
+        }
+    }
+
+    private final KubernetesClient client;
+    private final List<Definition> definitions;
+    private final LeaderElector elector;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final List<Controller<?>> running = new ArrayList<>();
+    private boolean closed;
+
+    /**
+     * @param identity the leader-election identity (host name and a unique suffix); empty
+     *                 disables leader election
+     */
+    public ControllerManager(KubernetesClient client, List<Definition> definitions, String identity) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.definitions = List.copyOf(definitions);
+        this.elector = identity.isEmpty() ? null : new LeaderElector(client,
+                LeaderElector.Settings.defaults(LEASE_NAMESPACE, LEASE_NAME, identity),
+                this::startControllers, this::stopControllers);
+    }
+
+    /** The built-in controllers this module has, in start order. */
+    public static List<Definition> builtIn(String serverCaPem) {
+        return List.of(
+                new Definition(NamespaceController.NAME, NamespaceController::create),
+                new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
+                new Definition(RootCaPublisher.NAME, client -> RootCaPublisher.create(client, serverCaPem)));
+    }
+
+    /**
+     * The definitions {@code --controllers} selects, as kube-controller-manager reads it:
+     * {@code *} enables every controller on by default, {@code name} enables one, {@code -name}
+     * disables one; the last mention of a name wins over {@code *}.
+     *
+     * @throws IllegalArgumentException for a name no definition has
+     */
+    public static List<Definition> select(List<Definition> all, List<String> flags) {
+        Map<String, Definition> byName = new LinkedHashMap<>();
+        all.forEach(definition -> byName.put(definition.name(), definition));
+        boolean star = false;
+        Map<String, Boolean> explicit = new LinkedHashMap<>();
+        for (String flag : flags) {
+            String item = flag.strip();
+            if (item.isEmpty()) {
+                continue;
+            }
+            if (item.equals("*")) {
+                star = true;
+                continue;
+            }
+            boolean disable = item.startsWith("-");
+            String name = disable ? item.substring(1) : item;
+            if (!byName.containsKey(name)) {
+                throw new IllegalArgumentException("unknown controller \"" + name + "\"; known: " + String.join(", ", byName.keySet()));
+            }
+            explicit.put(name, !disable);
+        }
+        List<Definition> selected = new ArrayList<>();
+        for (Definition definition : all) {
+            if (explicit.getOrDefault(definition.name(), star)) {
+                selected.add(definition);
+            }
+        }
+        return selected;
+    }
+
+    /** The names of {@code definitions}, for log lines. */
+    public static Set<String> names(List<Definition> definitions) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        definitions.forEach(definition -> names.add(definition.name()));
+        return names;
+    }
+
+    public void start() {
+        if (elector != null) {
+            elector.start();
+        } else {
+            startControllers();
+        }
+    }
+
+    /** Completes once this process leads and every controller's informers have synced. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public boolean isLeader() {
+        return elector == null || elector.isLeader();
+    }
+
+    /** The controllers running now (empty while not leading). */
+    public synchronized List<Controller<?>> controllers() {
+        return List.copyOf(running);
+    }
+
+    private synchronized void startControllers() {
+        if (closed || !running.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Void>> synced = new ArrayList<>();
+        for (Definition definition : definitions) {
+            try {
+                Controller<?> controller = definition.factory().apply(client);
+                running.add(controller);
+                controller.start();
+                synced.add(controller.synced());
+            } catch (RuntimeException failure) {
+                log.error("controller {} did not start: {}", definition.name(), failure.toString());
+                ready.completeExceptionally(failure);
+            }
+        }
+        CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                ready.completeExceptionally(failure);
+            } else {
+                ready.complete(null);
+                log.debug("controllers synced: {}", names(definitions));
+            }
+        });
+    }
+
+    private void stopControllers() {
+        List<Controller<?>> stopping;
+        synchronized (this) {
+            stopping = new ArrayList<>(running);
+            running.clear();
+        }
+        // Newest first, in parallel would be faster, but there are few and each drains quickly.
+        for (int i = stopping.size() - 1; i >= 0; i--) {
+            stopping.get(i).close();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        if (elector != null) {
+            elector.close();
+        }
+        stopControllers();
+        ready.cancel(false);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kapal.server;
+
+import dev.kapal.controllers.ControllerManager;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The controller manager (namespace, serviceaccount, root-ca-cert-publisher), talking to the API
+ * server over loopback as {@code system:kube-controller-manager}, with leader election on the
+ * {@code kube-system/kube-controller-manager} Lease. Ready once it leads and its informers synced.
+ */
+final class ControllersComponent implements Component {
+    private final ServerConfig config;
+    private final CertificatesComponent certificates;
+    private final ApiServerComponent apiServer;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile KubernetesClient client;
+    private volatile ControllerManager manager;
+    private volatile List<ControllerManager.Definition> selected = List.of();
+
+    ControllersComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.certificates = Objects.requireNonNull(certificates, "certificates");
+        this.apiServer = Objects.requireNonNull(apiServer, "apiServer");
+    }
+
+    @Override
+    public String name() {
+        return "controllers";
+    }
+
+    @Override
+    public String detail() {
+        return String.join(", ", ControllerManager.names(selected));
+    }
+
+    @Override
+    public void start() {
+        String caPem = certificates.pki().serverCa().certificatePem();
+        selected = ControllerManager.select(ControllerManager.builtIn(caPem), List.of("*"));
+        client = new LoopbackClients(certificates.pki(), apiServer.port())
+                .forUser("system:kube-controller-manager", List.of());
+        // Upstream's identity: the host name and a unique suffix, so a restart is a new holder.
+        String identity = config.nodeName() + "_" + UUID.randomUUID();
+        manager = new ControllerManager(client, selected, identity);
+        manager.start();
+        manager.ready().whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                ready.completeExceptionally(failure);
+            } else {
+                ready.complete(null);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    @Override
+    public void close() {
+        ControllerManager current = manager;
+        if (current != null) {
+            current.close();
+        }
+        KubernetesClient currentClient = client;
+        if (currentClient != null) {
+            currentClient.close();
+        }
+    }
+}
