@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class KapalServer {
     private static final Logger log = LoggerFactory.getLogger("kapal");
+    /** Set in the environment: stop cleanly as soon as everything is ready (used to train start-up caches). */
+    static final String EXIT_WHEN_READY = "KAPAL_EXIT_WHEN_READY";
 
     private final ServerConfig config;
     private final LocalHost host;
@@ -82,6 +84,10 @@ final class KapalServer {
                 log.info("kapal server ready in {} ms: export KUBECONFIG={} (API at https://{}:{})",
                         millisSinceLaunch.getAsLong(), config.kubeconfigPath(),
                         InetLiterals.formatForUrl(config.advertiseAddress()), apiServer.port());
+                if (System.getenv(EXIT_WHEN_READY) != null) {
+                    // bin/kapal's start-up cache training: one start, then a clean stop.
+                    stop.complete(EXIT_WHEN_READY);
+                }
             }
             String reason = stop.join();
             log.info("{}: stopping", reason);
