@@ -121,15 +121,17 @@ class ControllerTest {
 
     @Test
     void oneKeyIsNeverReconciledConcurrentlyAndChangesDuringWorkAreNotLost() throws Exception {
-        reconciler.work = Duration.ofMillis(100);
+        // Long enough that all the adds below surely land while the first reconcile runs, even on
+        // a loaded machine (with a short one, a later add could start a legitimate third reconcile).
+        reconciler.work = Duration.ofMillis(1500);
         start(4);
         controller.enqueue(A);
-        await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.calls(A) == 1);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> reconciler.calls(A) == 1);
         for (int i = 0; i < 100; i++) {
             controller.enqueue(A);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> reconciler.calls(A) == 2);
-        Thread.sleep(250);
+        Thread.sleep(1700);
         assertThat(reconciler.calls(A)).isEqualTo(2);
         assertThat(reconciler.maxConcurrentPerKey).hasValue(1);
     }
