@@ -1,5 +1,6 @@
 package dev.kapal.controllers.it;
 
+import dev.kapal.apiserver.testing.InProcessApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

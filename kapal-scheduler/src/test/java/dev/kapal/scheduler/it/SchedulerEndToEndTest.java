@@ -1,5 +1,6 @@
 package dev.kapal.scheduler.it;
 
+import dev.kapal.apiserver.testing.InProcessApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,15 +25,15 @@ import org.junit.jupiter.api.Test;
 
 /** The scheduler against a real in-process API server, with Node objects written by the test. */
 class SchedulerEndToEndTest {
-    private static InProcessCluster cluster;
+    private static InProcessApiServer cluster;
     private static KubernetesClient admin;
     private static Scheduler scheduler;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new InProcessCluster();
+        cluster = new InProcessApiServer();
         admin = cluster.admin();
-        scheduler = Scheduler.withDefaultProfile(cluster.client("system:kube-scheduler"));
+        scheduler = Scheduler.withDefaultProfile(cluster.clientFor("system:kube-scheduler"));
         scheduler.start();
         scheduler.ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }

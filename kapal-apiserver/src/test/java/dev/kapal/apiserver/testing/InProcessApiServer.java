@@ -1,4 +1,4 @@
-package dev.kapal.controllers.it;
+package dev.kapal.apiserver.testing;
 
 import dev.kapal.apiserver.ApiServer;
 import dev.kapal.apiserver.ApiServerConfig;
@@ -21,8 +21,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real API server on a memory store and a free port, with fabric8 clients for any identity. */
-final class InProcessApiServer implements AutoCloseable {
+/**
+ * A real API server on a memory store and a free port, with fresh PKI and fabric8 clients for any
+ * identity: the fixture the component modules (controllers, scheduler) test against. Published in
+ * kapal-apiserver's test-jar.
+ */
+public final class InProcessApiServer implements AutoCloseable {
     static {
         org.slf4j.Logger root = org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         if (root instanceof ch.qos.logback.classic.Logger logback) {
@@ -34,8 +38,8 @@ final class InProcessApiServer implements AutoCloseable {
     private final ApiServer server;
     private final List<KubernetesClient> clients = new ArrayList<>();
 
-    InProcessApiServer() throws Exception {
-        Path directory = Files.createTempDirectory("kapal-controllers-it-");
+    public InProcessApiServer() throws Exception {
+        Path directory = Files.createTempDirectory("kapal-in-process-");
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         InetAddress serviceIp = InetAddress.getByName("10.43.0.1");
         pki = ClusterPki.loadOrCreate(directory.resolve("tls"),
@@ -48,15 +52,15 @@ final class InProcessApiServer implements AutoCloseable {
         server.ready().get(30, TimeUnit.SECONDS);
     }
 
-    String serverCaPem() {
+    public String serverCaPem() {
         return pki.serverCa().certificatePem();
     }
 
-    KubernetesClient admin() {
+    public KubernetesClient admin() {
         return client(pki.adminCertificate());
     }
 
-    KubernetesClient clientFor(String user, String... groups) {
+    public KubernetesClient clientFor(String user, String... groups) {
         return client(pki.issueClientCertificate(user, List.of(groups)));
     }
 
@@ -76,6 +80,11 @@ final class InProcessApiServer implements AutoCloseable {
 
     private static String base64(String pem) {
         return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.port();
     }
 
     @Override
