@@ -4,9 +4,9 @@ import dev.kapal.apiserver.ApiServer;
 import dev.kapal.apiserver.ApiServerConfig;
 import dev.kapal.apiserver.auth.Authorizer;
 import dev.kapal.apiserver.tls.ClusterPki;
-import dev.kapal.apiserver.tls.IssuedCertificate;
 import dev.kapal.apiserver.tls.SubjectAlternativeNames;
 import dev.kapal.scheduler.Scheduler;
+import dev.kapal.server.LoopbackClients;
 import dev.kapal.storage.Stores;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -16,16 +16,11 @@ import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -65,8 +60,9 @@ public final class SchedulerBench {
                 Duration.ofSeconds(150), ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES));
         server.start();
         server.ready().get(60, TimeUnit.SECONDS);
-        try (KubernetesClient admin = client(pki, pki.adminCertificate(), server.port());
-             KubernetesClient schedulerClient = client(pki, pki.issueClientCertificate("system:kube-scheduler", List.of()), server.port())) {
+        LoopbackClients clients = new LoopbackClients(pki, server.port());
+        try (KubernetesClient admin = clients.forCertificate(pki.adminCertificate());
+             KubernetesClient schedulerClient = clients.forUser("system:kube-scheduler", List.of())) {
             for (String namespace : List.of("baseline", "bench")) {
                 admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
             }
@@ -158,21 +154,5 @@ public final class SchedulerBench {
                 });
             }
         }
-    }
-
-    private static KubernetesClient client(ClusterPki pki, IssuedCertificate certificate, int port) {
-        Config config = new ConfigBuilder()
-                .withMasterUrl("https://127.0.0.1:" + port)
-                .withCaCertData(base64(pki.serverCa().certificatePem()))
-                .withClientCertData(base64(certificate.certificatePem()))
-                .withClientKeyData(base64(certificate.keyPem()))
-                .withClientKeyAlgo(certificate.key().getAlgorithm())
-                .withRequestRetryBackoffLimit(0)
-                .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
-    }
-
-    private static String base64(String pem) {
-        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
     }
 }

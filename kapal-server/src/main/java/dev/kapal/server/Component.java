@@ -30,4 +30,32 @@ public interface Component {
 
     /** Stops the component and releases what it holds. */
     void close();
+
+    /** Completes {@code ready} as {@code source} completes: for components whose readiness is a part's. */
+    static void completeWith(CompletableFuture<Void> ready, CompletableFuture<?> source) {
+        source.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                ready.completeExceptionally(failure);
+            } else {
+                ready.complete(null);
+            }
+        });
+    }
+
+    /**
+     * Closes the parts a component started, in the order given, skipping those never started
+     * (null) and logging, not throwing, what fails to close: {@link #close()} must not throw.
+     */
+    static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part == null) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception failure) {
+                org.slf4j.LoggerFactory.getLogger(Component.class).warn("closing {}: {}", part, failure.toString());
+            }
+        }
+    }
 }

@@ -47,13 +47,7 @@ final class ControllersComponent implements Component {
         String identity = config.nodeName() + "_" + UUID.randomUUID();
         manager = new ControllerManager(client, selected, identity);
         manager.start();
-        manager.ready().whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                ready.completeExceptionally(failure);
-            } else {
-                ready.complete(null);
-            }
-        });
+        Component.completeWith(ready, manager.ready());
     }
 
     @Override
@@ -63,13 +57,6 @@ final class ControllersComponent implements Component {
 
     @Override
     public void close() {
-        ControllerManager current = manager;
-        if (current != null) {
-            current.close();
-        }
-        KubernetesClient currentClient = client;
-        if (currentClient != null) {
-            currentClient.close();
-        }
+        Component.closeAll(manager, client);
     }
 }

@@ -29,7 +29,11 @@ public final class LoopbackClients {
 
     /** A client acting as {@code user} in {@code groups}; the caller closes it. */
     public KubernetesClient forUser(String user, List<String> groups) {
-        IssuedCertificate certificate = pki.issueComponentCertificate(user, groups);
+        return forCertificate(pki.issueComponentCertificate(user, groups));
+    }
+
+    /** A client presenting {@code certificate} (the admin's, say); the caller closes it. */
+    public KubernetesClient forCertificate(IssuedCertificate certificate) {
         Config config = new ConfigBuilder()
                 .withMasterUrl("https://127.0.0.1:" + port)
                 .withCaCertData(base64(pki.serverCa().certificatePem()))

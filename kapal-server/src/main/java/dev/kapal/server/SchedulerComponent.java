@@ -32,13 +32,7 @@ final class SchedulerComponent implements Component {
         client = new LoopbackClients(certificates.pki(), apiServer.port()).forUser("system:kube-scheduler", List.of());
         scheduler = Scheduler.withDefaultProfile(client);
         scheduler.start();
-        scheduler.ready().whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                ready.completeExceptionally(failure);
-            } else {
-                ready.complete(null);
-            }
-        });
+        Component.completeWith(ready, scheduler.ready());
     }
 
     @Override
@@ -48,13 +42,6 @@ final class SchedulerComponent implements Component {
 
     @Override
     public void close() {
-        Scheduler current = scheduler;
-        if (current != null) {
-            current.close();
-        }
-        KubernetesClient currentClient = client;
-        if (currentClient != null) {
-            currentClient.close();
-        }
+        Component.closeAll(scheduler, client);
     }
 }
