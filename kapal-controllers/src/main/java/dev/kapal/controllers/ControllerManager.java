@@ -3,6 +3,8 @@ package dev.kapal.controllers;
 import dev.kapal.controllers.namespace.NamespaceController;
 import dev.kapal.controllers.rootca.RootCaPublisher;
 import dev.kapal.controllers.runtime.Controller;
+import dev.kapal.controllers.runtime.ControllerContext;
+import dev.kapal.controllers.runtime.SharedInformers;
 import dev.kapal.controllers.runtime.LeaderElector;
 import dev.kapal.controllers.serviceaccount.ServiceAccountController;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +33,7 @@ public final class ControllerManager implements AutoCloseable {
     public static final String LEASE_NAME = "kube-controller-manager";
 
     /** A controller as kube-controller-manager knows it: a name for {@code --controllers} and how to build it. */
-    public record Definition(String name, Function<KubernetesClient, Controller<?>> factory) {
+    public record Definition(String name, Function<ControllerContext, Controller<?>> factory) {
         public Definition {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(factory, "factory");
@@ -43,6 +45,8 @@ public final class ControllerManager implements AutoCloseable {
     private final LeaderElector elector;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final List<Controller<?>> running = new ArrayList<>();
+    /** The informers of the current term (while leading), shared by its controllers. */
+    private SharedInformers informers;
     private boolean closed;
 
     /**
@@ -62,7 +66,7 @@ public final class ControllerManager implements AutoCloseable {
         return List.of(
                 new Definition(NamespaceController.NAME, NamespaceController::create),
                 new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
-                new Definition(RootCaPublisher.NAME, client -> RootCaPublisher.create(client, serverCaPem)));
+                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)));
     }
 
     /**
@@ -136,9 +140,11 @@ public final class ControllerManager implements AutoCloseable {
             return;
         }
         List<CompletableFuture<Void>> synced = new ArrayList<>();
+        informers = new SharedInformers(client);
+        ControllerContext context = new ControllerContext(client, informers);
         for (Definition definition : definitions) {
             try {
-                Controller<?> controller = definition.factory().apply(client);
+                Controller<?> controller = definition.factory().apply(context);
                 running.add(controller);
                 controller.start();
                 synced.add(controller.synced());
@@ -159,13 +165,19 @@ public final class ControllerManager implements AutoCloseable {
 
     private void stopControllers() {
         List<Controller<?>> stopping;
+        SharedInformers stoppingInformers;
         synchronized (this) {
             stopping = new ArrayList<>(running);
             running.clear();
+            stoppingInformers = informers;
+            informers = null;
         }
         // Newest first, in parallel would be faster, but there are few and each drains quickly.
         for (int i = stopping.size() - 1; i >= 0; i--) {
             stopping.get(i).close();
+        }
+        if (stoppingInformers != null) {
+            stoppingInformers.close();
         }
     }
 

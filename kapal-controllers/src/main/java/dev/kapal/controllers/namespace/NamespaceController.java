@@ -1,6 +1,7 @@
 package dev.kapal.controllers.namespace;
 
 import dev.kapal.controllers.runtime.Controller;
+import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.ObjectKey;
 import dev.kapal.controllers.runtime.Reconciler;
 import dev.kapal.controllers.runtime.Result;
@@ -54,10 +55,11 @@ public final class NamespaceController implements Reconciler<ObjectKey> {
     }
 
     /** The controller: a namespace informer and four workers. */
-    public static Controller<ObjectKey> create(KubernetesClient client) {
-        SharedIndexInformer<Namespace> informer = client.namespaces().runnableInformer(0);
-        NamespaceController reconciler = new NamespaceController(Objects.requireNonNull(client), informer);
+    public static Controller<ObjectKey> create(ControllerContext context) {
+        SharedIndexInformer<Namespace> informer = context.informers().of(Namespace.class);
+        NamespaceController reconciler = new NamespaceController(context.client(), informer);
         return Controller.builder(NAME, reconciler)
+                .context(context)
                 .workers(4)
                 .watch(informer, namespace -> namespace.getMetadata().getDeletionTimestamp() == null
                         ? Stream.empty() : Stream.of(ObjectKey.of(namespace)))

@@ -1,6 +1,7 @@
 package dev.kapal.controllers.rootca;
 
 import dev.kapal.controllers.runtime.Controller;
+import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.ObjectKey;
 import dev.kapal.controllers.runtime.Reconciler;
 import dev.kapal.controllers.runtime.Result;
@@ -40,13 +41,14 @@ public final class RootCaPublisher implements Reconciler<ObjectKey> {
     }
 
     /** @param caPem the PEM of the CA that signs the API server's serving certificate */
-    public static Controller<ObjectKey> create(KubernetesClient client, String caPem) {
-        Objects.requireNonNull(client, "client");
+    public static Controller<ObjectKey> create(ControllerContext context, String caPem) {
         Objects.requireNonNull(caPem, "caPem");
-        SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
-        SharedIndexInformer<ConfigMap> configMaps = client.configMaps().inAnyNamespace()
-                .withField("metadata.name", CONFIG_MAP).runnableInformer(0);
+        KubernetesClient client = context.client();
+        SharedIndexInformer<Namespace> namespaces = context.informers().of(Namespace.class);
+        SharedIndexInformer<ConfigMap> configMaps = context.informers().shared("configmaps named " + CONFIG_MAP,
+                () -> client.configMaps().inAnyNamespace().withField("metadata.name", CONFIG_MAP).runnableInformer(0));
         return Controller.builder(NAME, new RootCaPublisher(client, caPem, namespaces, configMaps))
+                .context(context)
                 .workers(2)
                 .watch(namespaces, namespace -> Stream.of(ObjectKey.cluster(namespace.getMetadata().getName())))
                 .watch(configMaps, configMap -> Stream.of(ObjectKey.cluster(configMap.getMetadata().getNamespace())))

@@ -35,6 +35,8 @@ public final class Controller<K> implements AutoCloseable {
     private final WorkQueue<K> queue;
     private final int workers;
     private final List<SharedIndexInformer<?>> informers;
+    /** Starts (and, when the set closes, stops) the informers; null: this controller owns them. */
+    private final SharedInformers shared;
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final AtomicLong reconciles = new AtomicLong();
@@ -47,6 +49,7 @@ public final class Controller<K> implements AutoCloseable {
         this.queue = builder.queue != null ? builder.queue : new WorkQueue<>();
         this.workers = builder.workers;
         this.informers = List.copyOf(builder.informers);
+        this.shared = builder.shared;
     }
 
     public static <K> Builder<K> builder(String name, Reconciler<K> reconciler) {
@@ -59,6 +62,7 @@ public final class Controller<K> implements AutoCloseable {
         private final Reconciler<K> reconciler;
         private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
         private WorkQueue<K> queue;
+        private SharedInformers shared;
         private int workers = 1;
 
         private Builder(String name, Reconciler<K> reconciler) {
@@ -79,6 +83,21 @@ public final class Controller<K> implements AutoCloseable {
         public Builder<K> queue(WorkQueue<K> value) {
             this.queue = Objects.requireNonNull(value, "queue");
             return this;
+        }
+
+        /**
+         * The shared informer set the watched informers come from: the controller starts them
+         * through it (once for all controllers) and leaves stopping them to it. Without one, the
+         * controller starts and stops its informers itself.
+         */
+        public Builder<K> informers(SharedInformers value) {
+            this.shared = Objects.requireNonNull(value, "informers");
+            return this;
+        }
+
+        /** {@link #informers(SharedInformers)} of {@code context}. */
+        public Builder<K> context(ControllerContext context) {
+            return informers(context.informers());
         }
 
         /**
@@ -129,11 +148,11 @@ public final class Controller<K> implements AutoCloseable {
         return name;
     }
 
-    /** Starts the informers, then the workers once all informers have synced. */
+    /** Starts the informers (through the shared set if one was given), then the workers once all have synced. */
     public void start() {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (SharedIndexInformer<?> informer : informers) {
-            starts.add(informer.start().toCompletableFuture());
+            starts.add(shared != null ? shared.start(informer) : informer.start().toCompletableFuture());
         }
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
             if (failure != null) {
@@ -255,7 +274,7 @@ public final class Controller<K> implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         threads.forEach(Thread::interrupt);
-        for (SharedIndexInformer<?> informer : informers) {
+        for (SharedIndexInformer<?> informer : shared != null ? List.<SharedIndexInformer<?>>of() : informers) {
             try {
                 informer.close();
             } catch (RuntimeException failure) {

@@ -1,6 +1,7 @@
 package dev.kapal.controllers.serviceaccount;
 
 import dev.kapal.controllers.runtime.Controller;
+import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.ObjectKey;
 import dev.kapal.controllers.runtime.Reconciler;
 import dev.kapal.controllers.runtime.Result;
@@ -34,12 +35,13 @@ public final class ServiceAccountController implements Reconciler<ObjectKey> {
         this.serviceAccounts = serviceAccounts;
     }
 
-    public static Controller<ObjectKey> create(KubernetesClient client) {
-        Objects.requireNonNull(client, "client");
-        SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
-        SharedIndexInformer<ServiceAccount> serviceAccounts = client.serviceAccounts().inAnyNamespace()
-                .withField("metadata.name", DEFAULT).runnableInformer(0);
+    public static Controller<ObjectKey> create(ControllerContext context) {
+        KubernetesClient client = context.client();
+        SharedIndexInformer<Namespace> namespaces = context.informers().of(Namespace.class);
+        SharedIndexInformer<ServiceAccount> serviceAccounts = context.informers().shared("serviceaccounts named default",
+                () -> client.serviceAccounts().inAnyNamespace().withField("metadata.name", DEFAULT).runnableInformer(0));
         return Controller.builder(NAME, new ServiceAccountController(client, namespaces, serviceAccounts))
+                .context(context)
                 .workers(2)
                 .watch(namespaces, namespace -> Stream.of(ObjectKey.cluster(namespace.getMetadata().getName())))
                 .watch(serviceAccounts, account -> Stream.of(ObjectKey.cluster(account.getMetadata().getNamespace())))
