@@ -40,7 +40,7 @@ final class ControllersComponent implements Component {
     @Override
     public void start() {
         String caPem = certificates.pki().serverCa().certificatePem();
-        selected = ControllerManager.select(ControllerManager.builtIn(caPem), List.of("*"));
+        selected = ControllerManager.select(ControllerManager.builtIn(caPem), config.controllers());
         client = new LoopbackClients(certificates.pki(), apiServer.port())
                 .forUser("system:kube-controller-manager", List.of());
         // Upstream's identity: the host name and a unique suffix, so a restart is a new holder.

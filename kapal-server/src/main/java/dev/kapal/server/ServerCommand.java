@@ -1,5 +1,6 @@
 package dev.kapal.server;
 
+import dev.kapal.controllers.ControllerManager;
 import dev.kapal.api.validation.Names;
 import dev.kapal.apiserver.tls.InetLiterals;
 import java.net.InetAddress;
@@ -95,6 +96,11 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-agent", description = "Run the control plane only, without the node agent")
     boolean disableAgent;
 
+    @Option(names = "--controllers", paramLabel = "NAMES", split = ",", defaultValue = "*",
+            description = "Controllers to run, as kube-controller-manager reads it: '*' every default one, "
+                    + "'name' enables, '-name' disables (default: ${DEFAULT-VALUE})")
+    List<String> controllers;
+
     ServerCommand(Runner runner) {
         this.runner = runner;
     }
@@ -124,6 +130,11 @@ final class ServerCommand implements Callable<Integer> {
             throw usage("node name '" + node + "'" + (nodeName == null ? " (the host name; set --node-name)" : "")
                     + ": " + String.join("; ", nodeProblems));
         }
+        try {
+            ControllerManager.select(ControllerManager.builtIn(""), controllers);
+        } catch (IllegalArgumentException unknown) {
+            throw usage("--controllers: " + unknown.getMessage());
+        }
         Path data = (dataDir != null ? dataDir : ServerConfig.defaultDataDirectory(root, home)).toAbsolutePath().normalize();
         return new ServerConfig(
                 data,
@@ -140,7 +151,8 @@ final class ServerCommand implements Callable<Integer> {
                 dns,
                 domain,
                 node,
-                disableAgent);
+                disableAgent,
+                controllers);
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -41,7 +41,8 @@ public record ServerConfig(
         InetAddress clusterDns,
         String clusterDomain,
         String nodeName,
-        boolean disableAgent) {
+        boolean disableAgent,
+        List<String> controllers) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -56,6 +57,7 @@ public record ServerConfig(
         Objects.requireNonNull(clusterDns, "clusterDns");
         Objects.requireNonNull(clusterDomain, "clusterDomain");
         Objects.requireNonNull(nodeName, "nodeName");
+        controllers = List.copyOf(controllers);
     }
 
     /** k3s' rule: the system location for root, the home directory for everyone else. */

@@ -29,7 +29,7 @@ class KubeconfigTest {
                 InetLiterals.parse("192.0.2.10").orElseThrow(), List.of("kapal.example.com"), extra,
                 PosixFilePermissions.fromString(mode), "memory://", Cidr.parse("10.42.0.0/16"),
                 Cidr.parse("10.43.0.0/16"), InetLiterals.parse("10.43.0.10").orElseThrow(), "cluster.local",
-                "kapal-test-host", true);
+                "kapal-test-host", true, List.of("*"));
     }
 
     private void writeKubeconfigs(ServerConfig config) throws Exception {
