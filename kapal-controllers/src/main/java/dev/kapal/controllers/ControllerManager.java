@@ -1,5 +1,6 @@
 package dev.kapal.controllers;
 
+import dev.kapal.controllers.deployment.DeploymentController;
 import dev.kapal.controllers.namespace.NamespaceController;
 import dev.kapal.controllers.replicaset.ReplicaSetController;
 import dev.kapal.controllers.rootca.RootCaPublisher;
@@ -69,7 +70,8 @@ public final class ControllerManager implements AutoCloseable {
                 new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
                 new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)),
                 new Definition("replicaset", ReplicaSetController::replicaSets),
-                new Definition("replicationcontroller", ReplicaSetController::replicationControllers));
+                new Definition("replicationcontroller", ReplicaSetController::replicationControllers),
+                new Definition(DeploymentController.NAME, DeploymentController::create));
     }
 
     /**
