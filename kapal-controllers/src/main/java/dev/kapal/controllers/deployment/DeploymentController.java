@@ -29,8 +29,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -287,13 +285,17 @@ public final class DeploymentController implements Reconciler<ObjectKey> {
             }
         }
 
-        /** The revision annotation lives in metadata, which the status endpoint leaves alone here: a metadata patch. */
-        private void writeRevision(String revision) {
-            String patch = "{\"metadata\":{\"annotations\":{\"" + Rollouts.REVISION + "\":\"" + revision + "\"}}}";
-            Deployment written = client.apps().deployments().inNamespace(namespace).withName(d.getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-            ObjectMeta metadata = written.getMetadata();
-            d.setMetadata(metadata);
+        /**
+         * Sets the deployment's revision annotation (upstream's SetDeploymentRevision); true if it
+         * changed. Written with the status: the status endpoint writes a deployment's annotations
+         * without bumping its generation, as upstream's does.
+         */
+        private boolean setRevision(String revision) {
+            if (revision == null || revision.equals(annotations(d).get(Rollouts.REVISION))) {
+                return false;
+            }
+            annotations(d).put(Rollouts.REVISION, revision);
+            return true;
         }
 
         private ReplicaSet updateReplicaSet(ReplicaSet rs) {
@@ -366,12 +368,13 @@ public final class DeploymentController implements Reconciler<ObjectKey> {
                     rs = updateReplicaSet(rs);
                 }
                 String revision = annotations(rs).get(Rollouts.REVISION);
-                if (revision != null && !revision.equals(annotations(d).get(Rollouts.REVISION))) {
-                    writeRevision(revision);
-                }
+                boolean needsUpdate = setRevision(revision);
                 if (hasProgressDeadline(d) && condition(d.getStatus(), Rollouts.PROGRESSING).isEmpty()) {
                     Rollouts.setCondition(d.getStatus(), Rollouts.condition(Rollouts.PROGRESSING, "True", Rollouts.FOUND_NEW_RS,
                             "Found new replica set \"" + rs.getMetadata().getName() + "\""));
+                    needsUpdate = true;
+                }
+                if (needsUpdate) {
                     writeStatus();
                 }
                 return rs;
@@ -451,12 +454,13 @@ public final class DeploymentController implements Reconciler<ObjectKey> {
             if (!alreadyExists && newReplicas > 0) {
                 events.normal(d, "ScalingReplicaSet", "Scaled up replica set " + created.getMetadata().getName() + " from 0 to " + newReplicas);
             }
-            if (!newRevision.equals(annotations(d).get(Rollouts.REVISION))) {
-                writeRevision(newRevision);
-            }
+            boolean needsUpdate = setRevision(newRevision);
             if (!alreadyExists && hasProgressDeadline(d)) {
                 Rollouts.setCondition(d.getStatus(), Rollouts.condition(Rollouts.PROGRESSING, "True", Rollouts.NEW_RS_CREATED,
                         "Created new replica set \"" + created.getMetadata().getName() + "\""));
+                needsUpdate = true;
+            }
+            if (needsUpdate) {
                 writeStatus();
             }
             return created;

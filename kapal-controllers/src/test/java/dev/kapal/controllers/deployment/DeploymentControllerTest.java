@@ -189,6 +189,7 @@ class DeploymentControllerTest {
         assertThat(Rollouts.intValue(d.getStatus().getUnavailableReplicas())).isZero();
         assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
         assertThat(d.getMetadata().getAnnotations()).containsEntry(Rollouts.REVISION, "1");
+        assertThat(d.getMetadata().getGeneration()).as("the controller's revision annotation does not bump generation").isEqualTo(1L);
         assertThat(condition(d, "Available")).hasValueSatisfying(c -> {
             assertThat(c.getStatus()).isEqualTo("True");
             assertThat(c.getReason()).isEqualTo("MinimumReplicasAvailable");
