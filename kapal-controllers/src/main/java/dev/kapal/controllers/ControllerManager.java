@@ -1,6 +1,8 @@
 package dev.kapal.controllers;
 
+import dev.kapal.controllers.deployment.DeploymentController;
 import dev.kapal.controllers.namespace.NamespaceController;
+import dev.kapal.controllers.replicaset.ReplicaSetController;
 import dev.kapal.controllers.rootca.RootCaPublisher;
 import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
@@ -66,7 +68,10 @@ public final class ControllerManager implements AutoCloseable {
         return List.of(
                 new Definition(NamespaceController.NAME, NamespaceController::create),
                 new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
-                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)));
+                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)),
+                new Definition("replicaset", ReplicaSetController::replicaSets),
+                new Definition("replicationcontroller", ReplicaSetController::replicationControllers),
+                new Definition(DeploymentController.NAME, DeploymentController::create));
     }
 
     /**

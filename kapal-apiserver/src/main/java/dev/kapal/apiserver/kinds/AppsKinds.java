@@ -19,6 +19,15 @@ final class AppsKinds {
 
     static final Strategy DEPLOYMENTS = KindStrategy.builder()
             .tracksGeneration()
+            // Upstream: annotation changes bump generation too (they are copied to replica sets),
+            // and deployments/status writes annotations (the controller's revision) without a bump.
+            .prepareForUpdate((object, old) -> {
+                if (!sameAnnotations(object, old)) {
+                    ObjectNode metadata = (ObjectNode) object.path("metadata");
+                    metadata.put("generation", old.path("metadata").path("generation").asLong(0) + 1);
+                }
+            })
+            .statusUpdatesMetadata("annotations")
             .defaults(object -> {
                 ObjectNode spec = defaultObject(object, "spec");
                 defaultInt(spec, "replicas", 1);
@@ -55,6 +64,15 @@ final class AppsKinds {
             .validate((object, errors) -> Workloads.validateSelectedTemplate(object, "deployment", errors))
             .validateUpdate(Workloads::selectorImmutable)
             .build();
+
+    /** Annotations equal as upstream's semantic equality sees them: absent and empty alike. */
+    private static boolean sameAnnotations(ObjectNode object, ObjectNode old) {
+        var left = object.path("metadata").path("annotations");
+        var right = old.path("metadata").path("annotations");
+        boolean leftEmpty = !left.isObject() || left.isEmpty();
+        boolean rightEmpty = !right.isObject() || right.isEmpty();
+        return leftEmpty && rightEmpty || left.equals(right);
+    }
 
     /** Only these spec fields of a StatefulSet may change (upstream's update rule). */
     private static final Set<String> STATEFUL_SET_MUTABLE = Set.of("replicas", "ordinals", "template", "updateStrategy",

@@ -74,6 +74,7 @@ final class KindStrategy implements Strategy {
     private final UpdateValidation updateValidation;
     private final UpdateValidation statusValidation;
     private final boolean tracksGeneration;
+    private final List<String> statusUpdatableMetadata;
     private final boolean returnDeletedObject;
     private final boolean allowCreateOnUpdate;
     private final boolean resetStatusOnCreate;
@@ -89,6 +90,7 @@ final class KindStrategy implements Strategy {
         this.updateValidation = builder.updateValidation;
         this.statusValidation = builder.statusValidation;
         this.tracksGeneration = builder.tracksGeneration;
+        this.statusUpdatableMetadata = List.copyOf(builder.statusUpdatableMetadata);
         this.returnDeletedObject = builder.returnDeletedObject;
         this.allowCreateOnUpdate = builder.allowCreateOnUpdate;
         this.resetStatusOnCreate = builder.resetStatusOnCreate;
@@ -154,6 +156,11 @@ final class KindStrategy implements Strategy {
     }
 
     @Override
+    public List<String> statusUpdatableMetadata() {
+        return statusUpdatableMetadata;
+    }
+
+    @Override
     public boolean resetStatusOnCreate() {
         return resetStatusOnCreate;
     }
@@ -196,6 +203,7 @@ final class KindStrategy implements Strategy {
         private UpdateValidation statusValidation = (object, old, errors) -> {
         };
         private boolean tracksGeneration;
+        private final List<String> statusUpdatableMetadata = new ArrayList<>();
         private boolean returnDeletedObject;
         private boolean allowCreateOnUpdate;
         private boolean resetStatusOnCreate = true;
@@ -249,6 +257,12 @@ final class KindStrategy implements Strategy {
         /** Upstream strategies that set {@code Generation = 1} in {@code PrepareForCreate}. */
         Builder tracksGeneration() {
             this.tracksGeneration = true;
+            return this;
+        }
+
+        /** Metadata fields the {@code status} endpoint writes too (see {@link Strategy#statusUpdatableMetadata()}). */
+        Builder statusUpdatesMetadata(String... fields) {
+            this.statusUpdatableMetadata.addAll(List.of(fields));
             return this;
         }
 

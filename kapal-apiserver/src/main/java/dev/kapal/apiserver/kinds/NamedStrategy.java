@@ -69,6 +69,11 @@ record NamedStrategy(Strategy delegate, BuiltinKinds.NameRule rule) implements S
     }
 
     @Override
+    public List<String> statusUpdatableMetadata() {
+        return delegate.statusUpdatableMetadata();
+    }
+
+    @Override
     public boolean typedStatus() {
         return delegate.typedStatus();
     }

@@ -455,6 +455,14 @@ public final class ResourceStore {
             } else {
                 prepared.remove("status");
             }
+            for (String field : strategy.statusUpdatableMetadata()) {
+                JsonNode value = next.path("metadata").get(field);
+                if (value != null && !value.isNull()) {
+                    Json.objectAt(prepared, "metadata").set(field, value);
+                } else {
+                    Json.objectAt(prepared, "metadata").remove(field);
+                }
+            }
             kindCauses = strategy.validateStatusUpdate(prepared, old);
         } else {
             prepared = next;

@@ -88,6 +88,16 @@ public interface Strategy {
     }
 
     /**
+     * The {@code metadata} fields a {@code status} update writes besides status (upstream's status
+     * strategies reset spec and some metadata, not all of it: a deployment's controller records
+     * its revision annotation through {@code deployments/status}). Default: none, the status
+     * endpoint changes status only.
+     */
+    default List<String> statusUpdatableMetadata() {
+        return List.of();
+    }
+
+    /**
      * Whether the status of a new object starts as the empty object ({@code status: {}}, the
      * encoding of a built-in kind's zero status) rather than absent (custom resources, whose
      * status is free-form). Only consulted when {@link #resetStatusOnCreate()} applies.

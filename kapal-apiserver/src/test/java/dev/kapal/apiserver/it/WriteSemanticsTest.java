@@ -74,6 +74,24 @@ class WriteSemanticsTest {
     }
 
     @Test
+    void deploymentAnnotationsBumpGenerationAndTheStatusEndpointWritesThemWithoutABump() {
+        createDeployment("annotated-deploy");
+        Deployment annotated = client.apps().deployments().inNamespace("default").withName("annotated-deploy")
+                .edit(d -> { d.getMetadata().setAnnotations(Map.of("kubernetes.io/change-cause", "why")); return d; });
+        assertThat(annotated.getMetadata().getGeneration()).as("upstream: annotations are copied to replica sets").isEqualTo(2L);
+
+        annotated.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
+        annotated.getMetadata().setLabels(Map.of("ignored", "by-status"));
+        annotated.setStatus(new DeploymentStatusBuilder().withObservedGeneration(2L).build());
+        Deployment recorded = client.apps().deployments().inNamespace("default").resource(annotated).updateStatus();
+        assertThat(recorded.getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "1")
+                .containsEntry("kubernetes.io/change-cause", "why");
+        assertThat(recorded.getMetadata().getLabels()).as("deployments/status keeps labels").isNullOrEmpty();
+        assertThat(recorded.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(recorded.getStatus().getObservedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
     void mainResourceIgnoresStatusAndStatusSubresourceIgnoresSpec() {
         Deployment toCreate = DefaultsTest.deployment("split-deploy", "nginx:1.25");
         toCreate.setStatus(new DeploymentStatusBuilder().withReplicas(5).build());

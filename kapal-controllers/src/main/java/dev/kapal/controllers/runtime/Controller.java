@@ -37,6 +37,8 @@ public final class Controller<K> implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers;
     /** Starts (and, when the set closes, stops) the informers; null: this controller owns them. */
     private final SharedInformers shared;
+    /** Closed after the workers stopped (event recorders and the like). */
+    private final List<AutoCloseable> resources;
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final AtomicLong reconciles = new AtomicLong();
@@ -50,6 +52,7 @@ public final class Controller<K> implements AutoCloseable {
         this.workers = builder.workers;
         this.informers = List.copyOf(builder.informers);
         this.shared = builder.shared;
+        this.resources = List.copyOf(builder.resources);
     }
 
     public static <K> Builder<K> builder(String name, Reconciler<K> reconciler) {
@@ -63,6 +66,7 @@ public final class Controller<K> implements AutoCloseable {
         private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
         private WorkQueue<K> queue;
         private SharedInformers shared;
+        private final List<AutoCloseable> resources = new ArrayList<>();
         private int workers = 1;
 
         private Builder(String name, Reconciler<K> reconciler) {
@@ -108,6 +112,25 @@ public final class Controller<K> implements AutoCloseable {
         public <T extends HasMetadata> Builder<K> watch(SharedIndexInformer<T> informer, Function<? super T, Stream<K>> keys) {
             informers.add(informer);
             pending.add(new Binding<>(informer, keys));
+            return this;
+        }
+
+        /**
+         * Watches {@code informer} with a handler of the caller's (not yet started; the controller
+         * starts it), for controllers whose handlers must know the kind of event, such as ones
+         * that lower {@link Expectations} on adds and deletes. The handler runs on the informer's
+         * thread: it only records observations and enqueues keys (through {@link #queue} given to
+         * this builder, or {@link Controller#enqueue}).
+         */
+        public <T extends HasMetadata> Builder<K> handle(SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
+            informers.add(informer);
+            informer.addEventHandler(Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /** Something the reconciler uses that must be closed with the controller (an event recorder). */
+        public Builder<K> closes(AutoCloseable resource) {
+            resources.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
@@ -287,6 +310,13 @@ public final class Controller<K> implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception failure) {
+                log.debug("controller {}: a resource did not close cleanly", name, failure);
             }
         }
         synced.cancel(false);

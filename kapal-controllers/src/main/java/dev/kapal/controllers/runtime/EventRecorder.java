@@ -179,6 +179,19 @@ public final class EventRecorder implements AutoCloseable {
         }
     }
 
+    /** This host's name, for {@code reportingInstance} and {@code source.host} (HOSTNAME, else the resolver's, else "kapal"). */
+    public static String hostName() {
+        String fromEnvironment = System.getenv("HOSTNAME");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.strip();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException unknown) {
+            return "kapal";
+        }
+    }
+
     /** A reference to {@code object} for {@code involvedObject}. */
     public static ObjectReference reference(HasMetadata object) {
         return new ObjectReferenceBuilder()
