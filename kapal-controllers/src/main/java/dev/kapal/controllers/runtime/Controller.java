@@ -37,6 +37,8 @@ public final class Controller<K> implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers;
     /** Starts (and, when the set closes, stops) the informers; null: this controller owns them. */
     private final SharedInformers shared;
+    /** Closed after the workers stopped (event recorders and the like). */
+    private final List<AutoCloseable> closing;
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final AtomicLong reconciles = new AtomicLong();
@@ -50,6 +52,7 @@ public final class Controller<K> implements AutoCloseable {
         this.workers = builder.workers;
         this.informers = List.copyOf(builder.informers);
         this.shared = builder.shared;
+        this.closing = List.copyOf(builder.closing);
     }
 
     public static <K> Builder<K> builder(String name, Reconciler<K> reconciler) {
@@ -63,6 +66,7 @@ public final class Controller<K> implements AutoCloseable {
         private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
         private WorkQueue<K> queue;
         private SharedInformers shared;
+        private final List<AutoCloseable> closing = new ArrayList<>();
         private int workers = 1;
 
         private Builder(String name, Reconciler<K> reconciler) {
@@ -92,6 +96,15 @@ public final class Controller<K> implements AutoCloseable {
          */
         public Builder<K> informers(SharedInformers value) {
             this.shared = Objects.requireNonNull(value, "informers");
+            return this;
+        }
+
+        /**
+         * Something the reconciler owns (an {@link EventRecorder}, say) that {@link Controller#close()}
+         * closes once the workers have stopped, in the order given.
+         */
+        public Builder<K> closing(AutoCloseable resource) {
+            closing.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
@@ -287,6 +300,13 @@ public final class Controller<K> implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+        }
+        for (AutoCloseable resource : closing) {
+            try {
+                resource.close();
+            } catch (Exception failure) {
+                log.debug("controller {}: {} did not close cleanly", name, resource, failure);
             }
         }
         synced.cancel(false);
