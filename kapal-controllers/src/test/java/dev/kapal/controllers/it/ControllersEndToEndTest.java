@@ -135,9 +135,11 @@ class ControllersEndToEndTest {
     void controllersSelectionFollowsKubeControllerManager() {
         var all = ControllerManager.builtIn("pem");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*"))))
-                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher");
+                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
+                        "taint-eviction-controller");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace"))))
-                .containsExactly("serviceaccount", "root-ca-cert-publisher");
+                .containsExactly("serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
+                        "taint-eviction-controller");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("namespace"))))
                 .containsExactly("namespace");
     }
