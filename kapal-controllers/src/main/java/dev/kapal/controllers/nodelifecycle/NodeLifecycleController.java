@@ -408,7 +408,7 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
 
     private void monitorNode(Node cached, Map<String, List<Optional<NodeCondition>>> zoneConditions) {
         String name = cached.getMetadata().getName();
-        Node node = copy(cached);
+        Node node = cached;
         Observation observation = null;
         for (int attempt = 0; observation == null; attempt++) {
             try {
@@ -448,11 +448,13 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
     }
 
     /**
-     * Notes fresh heartbeats and, past the grace period, sets the kubelet's conditions Unknown.
+     * Notes fresh heartbeats and, past the grace period, sets the kubelet's conditions Unknown (on a
+     * copy: {@code cached} may be the informer's object and is not changed).
      *
      * @throws KubernetesClientException when the status update fails (the caller re-reads and retries)
      */
-    private Observation tryUpdateNodeHealth(Node node) {
+    private Observation tryUpdateNodeHealth(Node cached) {
+        Node node = cached;
         String name = node.getMetadata().getName();
         Instant now = clock.instant();
         Instant created = parse(node.getMetadata().getCreationTimestamp()).orElse(now);
@@ -493,6 +495,7 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
         try {
             if (now.isAfter(health.probe().plus(grace))) {
                 String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+                node = copy(cached);
                 if (node.getStatus() == null) {
                     node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
                 }

@@ -106,6 +106,25 @@ class NodeLifecycleEndToEndTest {
     }
 
     @Test
+    void aLostNodesPodsLeaveWhenTheirUnreachableTolerationRunsOutAndDefaultTolerationsKeepOthers() {
+        kubelets.register("lost", Map.of());
+        createPod("one-second", "lost", List.of(new TolerationBuilder().withKey("node.kubernetes.io/unreachable")
+                .withOperator("Exists").withEffect("NoExecute").withTolerationSeconds(1L).build()));
+        createPod("defaulted", "lost", List.of());
+        Pod defaulted = admin.pods().inNamespace("default").withName("defaulted").get();
+        assertThat(defaulted.getSpec().getTolerations()).extracting(Toleration::getKey, Toleration::getTolerationSeconds)
+                .contains(org.assertj.core.groups.Tuple.tuple("node.kubernetes.io/unreachable", 300L));
+
+        kubelets.silence("lost");
+        await().atMost(PATIENCE).until(() -> taints(admin.nodes().withName("lost").get())
+                .contains("node.kubernetes.io/unreachable:NoExecute"));
+        await().atMost(PATIENCE).until(() -> evicted("one-second"));
+        assertThat(admin.pods().inNamespace("default").withName("defaulted").get().getMetadata().getDeletionTimestamp())
+                .as("tolerates unreachable for 300 s").isNull();
+        assertThat(events("defaulted")).noneMatch(event -> event.startsWith("TaintManagerEviction: Marking"));
+    }
+
+    @Test
     void noExecuteTaintsEvictUntoleratingPodsAtOnceTolerantOnesAfterTheirSecondsAndNeverTheForeverTolerant() {
         kubelets.register("tainted", Map.of());
         createPod("untolerating", "tainted", List.of());
