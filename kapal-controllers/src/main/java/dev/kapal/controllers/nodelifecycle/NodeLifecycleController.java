@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       {@code node.kubernetes.io/unreachable:NoExecute} (Ready Unknown), the two exclusive.</li>
  *   <li>{@link NodeKey}, on every node event: the NoSchedule taints mirror the node's conditions
  *       (not-ready, unreachable, memory/disk/PID pressure, network-unavailable) and
- *       {@code spec.unschedulable} ({@code node.kubernetes.io/unschedulable}).</li>
+ *       {@code spec.unschedulable} ({@code node.kubernetes.io/unschedulable}); the beta OS and
+ *       architecture labels mirror the stable ones.</li>
  *   <li>{@link PodKey}, on pod events: a pod bound to a node last seen not Ready is marked not
  *       ready too.</li>
  * </ul>
@@ -82,6 +85,10 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
             "PIDPressure", Map.of("True", Taints.PID_PRESSURE));
     private static final Set<String> CONDITION_TAINT_KEYS = Set.of(Taints.NOT_READY, Taints.UNREACHABLE,
             Taints.MEMORY_PRESSURE, Taints.DISK_PRESSURE, Taints.NETWORK_UNAVAILABLE, Taints.PID_PRESSURE);
+    /** Stable label to the beta label upstream keeps in step with it. */
+    private static final Map<String, String> MIRRORED_LABELS = Map.of(
+            "kubernetes.io/os", "beta.kubernetes.io/os",
+            "kubernetes.io/arch", "beta.kubernetes.io/arch");
     static final Taint NOT_READY_NO_EXECUTE = Taints.of(Taints.NOT_READY, Taints.NO_EXECUTE);
     static final Taint UNREACHABLE_NO_EXECUTE = Taints.of(Taints.UNREACHABLE, Taints.NO_EXECUTE);
 
@@ -213,6 +220,7 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
             }
             case NodeKey node -> {
                 noScheduleTaintingPass(node.name());
+                reconcileNodeLabels(node.name());
                 yield Result.done();
             }
             case PodKey pod -> {
@@ -252,6 +260,39 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
         }
     }
 
+    /**
+     * Upstream still mirrors the stable OS and architecture labels into the beta ones, which old
+     * node selectors use: a missing or different beta label gets the stable value.
+     */
+    private void reconcileNodeLabels(String name) {
+        Node node = nodes.getIndexer().getByKey(name);
+        if (node == null || node.getMetadata().getLabels() == null) {
+            return;
+        }
+        Map<String, String> labels = node.getMetadata().getLabels();
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (var pair : MIRRORED_LABELS.entrySet()) {
+            String stable = labels.get(pair.getKey());
+            if (stable != null && !stable.equals(labels.get(pair.getValue()))) {
+                wanted.put(pair.getValue(), stable);
+            }
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        StringBuilder patch = new StringBuilder("{\"metadata\":{\"labels\":{");
+        wanted.forEach((key, value) -> patch.append(patch.charAt(patch.length() - 1) == '{' ? "" : ",")
+                .append('"').append(key).append("\":\"").append(value).append('"'));
+        patch.append("}}}");
+        try {
+            client.nodes().withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        } catch (KubernetesClientException failure) {
+            if (failure.getCode() != 404) {
+                throw failure;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- NoExecute taints
 
     private void taintingPass() {
@@ -268,6 +309,12 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
                 Optional<NodeCondition> ready = Nodes.condition(node, Nodes.READY);
                 if (ready.isEmpty()) {
                     return Optional.of(Duration.ofMillis(50));
+                }
+                synchronized (zonesLock) {
+                    if (zoneStates.get(Nodes.zoneKey(node)) == ZoneState.FULL_DISRUPTION && allFullyDisrupted()) {
+                        // Master disruption mode began after this node was taken off the queue.
+                        return Optional.empty();
+                    }
                 }
                 Taint add;
                 Taint opposite;
@@ -613,9 +660,10 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
                 }
             }
             if (allAreFullyDisrupted && allWereFullyDisrupted) {
-                return;
-            }
-            if (allAreFullyDisrupted) {
+                // Still in master disruption mode. Upstream does nothing more here; a NoExecute taint
+                // written by a tainting pass racing the switch would then stay, so take such off.
+                toMakeReachable = all;
+            } else if (allAreFullyDisrupted) {
                 log.info("every node is not Ready: entering master disruption mode, no NoExecute tainting");
                 for (String zone : zoneStates.keySet()) {
                     tainters.get(zone).swapLimiter(0);
@@ -651,6 +699,11 @@ public final class NodeLifecycleController implements Reconciler<NodeLifecycleCo
                 log.info("node {}: removing NoExecute taints failed: {}", node.getMetadata().getName(), failure.getMessage());
             }
         }
+    }
+
+    /** Called with {@link #zonesLock} held. */
+    private boolean allFullyDisrupted() {
+        return !zoneStates.isEmpty() && zoneStates.values().stream().allMatch(state -> state == ZoneState.FULL_DISRUPTION);
     }
 
     /** Called with {@link #zonesLock} held. */

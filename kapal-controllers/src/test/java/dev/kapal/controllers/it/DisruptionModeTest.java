@@ -38,7 +38,7 @@ class DisruptionModeTest {
         kubelets.register("zone-a-2", Map.of("topology.kubernetes.io/zone", "a"));
         var parameters = ControllerManager.Parameters.defaults(server.serverCaPem())
                 .withNodeLifecycle(NodeLifecycleController.Settings.defaults()
-                        .withPeriods(MONITOR_PERIOD, Duration.ofSeconds(2), Duration.ofSeconds(4)));
+                        .withPeriods(MONITOR_PERIOD, Duration.ofSeconds(3), Duration.ofSeconds(6)));
         manager = new ControllerManager(server.clientFor("system:kube-controller-manager"),
                 ControllerManager.select(ControllerManager.builtIn(parameters), List.of("nodelifecycle")), "");
         manager.start();

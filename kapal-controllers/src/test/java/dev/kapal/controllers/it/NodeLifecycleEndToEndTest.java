@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Node lifecycle and taint eviction against a real API server, with the test as the kubelet
- * ({@link SimulatedKubelets}) and a 2 s node monitor grace period. An always-healthy node keeps the
+ * ({@link SimulatedKubelets}) and a 3 s node monitor grace period. An always-healthy node keeps the
  * zone out of full disruption (where upstream stops NoExecute tainting).
  */
 class NodeLifecycleEndToEndTest {
@@ -48,7 +50,7 @@ class NodeLifecycleEndToEndTest {
         kubelets.register("anchor", Map.of());
         var parameters = ControllerManager.Parameters.defaults(server.serverCaPem())
                 .withNodeLifecycle(NodeLifecycleController.Settings.defaults()
-                        .withPeriods(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(4)));
+                        .withPeriods(Duration.ofMillis(200), Duration.ofSeconds(3), Duration.ofSeconds(6)));
         var selected = ControllerManager.select(ControllerManager.builtIn(parameters),
                 List.of("nodeipam", "nodelifecycle", "taint-eviction-controller"));
         manager = new ControllerManager(server.clientFor("system:kube-controller-manager"), selected, "");
@@ -163,10 +165,7 @@ class NodeLifecycleEndToEndTest {
         createPod("witness", "briefly-tainted", List.of());
         await().atMost(PATIENCE).until(() -> evicted("witness"));
 
-        admin.nodes().withName("briefly-tainted").edit(node -> {
-            node.getSpec().setTaints(List.of());
-            return node;
-        });
+        editNode("briefly-tainted", node -> node.getSpec().setTaints(List.of()));
         await().atMost(PATIENCE).until(() -> events("patient").contains(
                 "TaintManagerEviction: Cancelling deletion of Pod default/patient"));
         assertThat(admin.pods().inNamespace("default").withName("patient").get().getMetadata().getDeletionTimestamp()).isNull();
@@ -175,20 +174,23 @@ class NodeLifecycleEndToEndTest {
     @Test
     void cordonAddsTheUnschedulableTaintAndUncordonRemovesIt() {
         kubelets.register("cordoned", Map.of());
-        admin.nodes().withName("cordoned").edit(node -> {
-            node.getSpec().setUnschedulable(true);
-            return node;
-        });
+        cordon("cordoned", true);
         await().atMost(PATIENCE).until(() -> taints(admin.nodes().withName("cordoned").get())
                 .contains("node.kubernetes.io/unschedulable:NoSchedule"));
         Taint taint = admin.nodes().withName("cordoned").get().getSpec().getTaints().getFirst();
         assertThat(taint.getTimeAdded()).isNotNull();
 
-        admin.nodes().withName("cordoned").edit(node -> {
-            node.getSpec().setUnschedulable(false);
-            return node;
-        });
+        cordon("cordoned", false);
         await().atMost(PATIENCE).until(() -> taints(admin.nodes().withName("cordoned").get()).isEmpty());
+    }
+
+    @Test
+    void theBetaOsAndArchLabelsFollowTheStableOnes() {
+        kubelets.register("labelled", Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "arm64",
+                "beta.kubernetes.io/arch", "amd64"));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(admin.nodes().withName("labelled").get().getMetadata().getLabels())
+                .containsEntry("beta.kubernetes.io/os", "linux")
+                .containsEntry("beta.kubernetes.io/arch", "arm64"));
     }
 
     @Test
@@ -220,12 +222,33 @@ class NodeLifecycleEndToEndTest {
     }
 
     private static void taint(String node, Taint taint) {
-        admin.nodes().withName(node).edit(current -> {
+        editNode(node, current -> {
             List<Taint> taints = new ArrayList<>(current.getSpec().getTaints() == null ? List.of() : current.getSpec().getTaints());
             taints.add(taint);
             current.getSpec().setTaints(taints);
-            return current;
         });
+    }
+
+    /** What {@code kubectl cordon/uncordon} sends: a patch of spec.unschedulable alone. */
+    private static void cordon(String node, boolean unschedulable) {
+        admin.nodes().withName(node).patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                "{\"spec\":{\"unschedulable\":" + unschedulable + "}}");
+    }
+
+    /** Read, change, write, again on a conflict (the controllers write nodes too), as kubectl edit does. */
+    private static void editNode(String name, java.util.function.Consumer<Node> change) {
+        for (int attempt = 0; ; attempt++) {
+            Node node = admin.nodes().withName(name).get();
+            change.accept(node);
+            try {
+                admin.nodes().resource(node).update();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException conflict) {
+                if (conflict.getCode() != 409 || attempt > 10) {
+                    throw conflict;
+                }
+            }
+        }
     }
 
     /** Deleted, or being deleted (a bound pod waits for its kubelet). */

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The kubelet's side of node health, as the tests need it: registers nodes with a Ready condition
  * and a Lease in {@code kube-node-lease}, renews the Leases of the nodes that are alive every
- * 200 ms, and marks pods running and Ready as a kubelet would. {@link #silence} stops a node's
+ * 200 ms (posting Ready again if the node lost it), and marks pods running and Ready as a kubelet
+ * would. {@link #silence} stops a node's
  * renewals; {@link #revive} posts a fresh Ready heartbeat and renews again.
  */
 final class SimulatedKubelets implements AutoCloseable {
@@ -97,7 +98,7 @@ final class SimulatedKubelets implements AutoCloseable {
         while (!closed) {
             for (String name : alive) {
                 try {
-                    renew(name);
+                    heartbeat(name);
                 } catch (RuntimeException failure) {
                     // The next round tries again, as a kubelet does.
                 }
@@ -107,6 +108,22 @@ final class SimulatedKubelets implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 return;
             }
+        }
+    }
+
+    /**
+     * A round of a live kubelet: renew the Lease and, as its status sync does, post Ready again if
+     * the node's Ready condition is not True (say the controller marked it Unknown while this
+     * process was starved of CPU for longer than the grace period).
+     */
+    private void heartbeat(String name) {
+        renew(name);
+        Node node = client.nodes().withName(name).get();
+        boolean ready = node != null && node.getStatus() != null && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                        .anyMatch(condition -> "Ready".equals(condition.getType()) && "True".equals(condition.getStatus()));
+        if (node != null && !ready && alive.contains(name)) {
+            postReady(name);
         }
     }
 
