@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.ApiException;
 import dev.kapal.api.GroupVersionResource;
 import dev.kapal.apiserver.admission.Admission;
+import dev.kapal.apiserver.admission.DefaultTolerationSeconds;
 import dev.kapal.apiserver.admission.ServiceAllocation;
 import dev.kapal.apiserver.auth.Authenticator;
 import dev.kapal.apiserver.auth.ClientCertificateAuthenticator;
@@ -75,7 +76,8 @@ public final class ApiServer implements AutoCloseable {
         this.clock = clock;
         this.store = new MeteredStore(config.store(), metrics);
         this.caches = new CacheManager(store, config.eventHistory(), clock);
-        this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses));
+        this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses),
+                new DefaultTolerationSeconds());
     }
 
     /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */

@@ -3,12 +3,15 @@ package dev.kapal.controllers;
 import dev.kapal.controllers.deployment.DeploymentController;
 import dev.kapal.controllers.namespace.NamespaceController;
 import dev.kapal.controllers.replicaset.ReplicaSetController;
+import dev.kapal.controllers.nodeipam.NodeIpamController;
+import dev.kapal.controllers.nodelifecycle.NodeLifecycleController;
 import dev.kapal.controllers.rootca.RootCaPublisher;
 import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.SharedInformers;
 import dev.kapal.controllers.runtime.LeaderElector;
 import dev.kapal.controllers.serviceaccount.ServiceAccountController;
+import dev.kapal.controllers.tainteviction.TaintEvictionController;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,12 +66,52 @@ public final class ControllerManager implements AutoCloseable {
                 this::startControllers, this::stopControllers);
     }
 
-    /** The built-in controllers this module has, in start order. */
+    /**
+     * What the built-in controllers are configured with, as kube-controller-manager's flags.
+     *
+     * @param serverCaPem   the CA that signs the API server's certificate ({@code root-ca-cert-publisher})
+     * @param nodeIpam      the cluster CIDRs and node mask sizes ({@code --cluster-cidr},
+     *                      {@code --node-cidr-mask-size-ipv4/-ipv6})
+     * @param nodeLifecycle the node monitor periods and eviction rates
+     */
+    public record Parameters(String serverCaPem, NodeIpamController.Settings nodeIpam,
+                             NodeLifecycleController.Settings nodeLifecycle) {
+        public Parameters {
+            Objects.requireNonNull(serverCaPem, "serverCaPem");
+            Objects.requireNonNull(nodeIpam, "nodeIpam");
+            Objects.requireNonNull(nodeLifecycle, "nodeLifecycle");
+        }
+
+        /** Upstream's defaults with k3s' cluster CIDR, 10.42.0.0/16. */
+        public static Parameters defaults(String serverCaPem) {
+            return new Parameters(serverCaPem, NodeIpamController.Settings.defaults("10.42.0.0/16"),
+                    NodeLifecycleController.Settings.defaults());
+        }
+
+        public Parameters withNodeIpam(NodeIpamController.Settings settings) {
+            return new Parameters(serverCaPem, settings, nodeLifecycle);
+        }
+
+        public Parameters withNodeLifecycle(NodeLifecycleController.Settings settings) {
+            return new Parameters(serverCaPem, nodeIpam, settings);
+        }
+    }
+
+    /** The built-in controllers with default parameters (see {@link Parameters#defaults}). */
     public static List<Definition> builtIn(String serverCaPem) {
+        return builtIn(Parameters.defaults(serverCaPem));
+    }
+
+    /** The built-in controllers this module has, in start order, named as kube-controller-manager's aliases. */
+    public static List<Definition> builtIn(Parameters parameters) {
         return List.of(
                 new Definition(NamespaceController.NAME, NamespaceController::create),
                 new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
-                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)),
+                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, parameters.serverCaPem())),
+                new Definition(NodeIpamController.NAME, context -> NodeIpamController.create(context, parameters.nodeIpam())),
+                new Definition(NodeLifecycleController.NAME,
+                        context -> NodeLifecycleController.create(context, parameters.nodeLifecycle())),
+                new Definition(TaintEvictionController.NAME, TaintEvictionController::create),
                 new Definition("replicaset", ReplicaSetController::replicaSets),
                 new Definition("replicationcontroller", ReplicaSetController::replicationControllers),
                 new Definition(DeploymentController.NAME, DeploymentController::create));

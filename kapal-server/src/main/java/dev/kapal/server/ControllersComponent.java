@@ -1,6 +1,7 @@
 package dev.kapal.server;
 
 import dev.kapal.controllers.ControllerManager;
+import dev.kapal.controllers.nodeipam.NodeIpamController;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Objects;
@@ -8,8 +9,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The controller manager (namespace, serviceaccount, root-ca-cert-publisher, replicaset,
- * replicationcontroller, deployment), talking to the API
+ * The controller manager (namespace, serviceaccount, root-ca-cert-publisher, nodeipam over the
+ * cluster CIDR, nodelifecycle, taint-eviction-controller, replicaset, replicationcontroller,
+ * deployment), talking to the API
  * server over loopback as {@code system:kube-controller-manager}, with leader election on the
  * {@code kube-system/kube-controller-manager} Lease. Ready once it leads and its informers synced.
  */
@@ -41,7 +43,7 @@ final class ControllersComponent implements Component {
     @Override
     public void start() {
         String caPem = certificates.pki().serverCa().certificatePem();
-        selected = ControllerManager.select(ControllerManager.builtIn(caPem), config.controllers());
+        selected = ControllerManager.select(ControllerManager.builtIn(parameters(config, caPem)), config.controllers());
         client = new LoopbackClients(certificates.pki(), apiServer.port())
                 .forUser("system:kube-controller-manager", List.of());
         // Upstream's identity: the host name and a unique suffix, so a restart is a new holder.
@@ -49,6 +51,12 @@ final class ControllersComponent implements Component {
         manager = new ControllerManager(client, selected, identity);
         manager.start();
         Component.completeWith(ready, manager.ready());
+    }
+
+    /** kube-controller-manager's flags as k3s sets them: node CIDRs allocated from {@code --cluster-cidr}. */
+    static ControllerManager.Parameters parameters(ServerConfig config, String caPem) {
+        return ControllerManager.Parameters.defaults(caPem)
+                .withNodeIpam(NodeIpamController.Settings.defaults(config.clusterCidr().toString()));
     }
 
     @Override

@@ -116,6 +116,13 @@ final class ServerCommand implements Callable<Integer> {
         if (clusterCidr.overlaps(serviceCidr)) {
             throw usage("--cluster-cidr " + clusterCidr + " overlaps --service-cidr " + serviceCidr);
         }
+        try {
+            // The node IPAM controller cuts node CIDRs (/24, /64 for IPv6) out of it, as k3s has it do.
+            String cidr = clusterCidr.toString();
+            new dev.kapal.controllers.nodeipam.CidrSet(cidr, cidr.contains(":") ? 64 : 24);
+        } catch (IllegalArgumentException unusable) {
+            throw usage("--cluster-cidr " + clusterCidr + ": " + unusable.getMessage());
+        }
         if (!serviceCidr.contains(dns)) {
             throw usage("--cluster-dns " + InetLiterals.format(dns) + " is not inside --service-cidr " + serviceCidr);
         }

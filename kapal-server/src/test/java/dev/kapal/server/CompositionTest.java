@@ -117,7 +117,12 @@ class CompositionTest {
                 throw new IllegalStateException(failure);
             }
         });
-        Thread.sleep(100);
+        // Stop once the API server component started but is not ready (a fixed sleep lost this
+        // race on a busy machine: the stop came before the store was through).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!events.contains("start api") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         stop.complete("SIGTERM");
 
         assertThat(started.get(5, TimeUnit.SECONDS)).isFalse();

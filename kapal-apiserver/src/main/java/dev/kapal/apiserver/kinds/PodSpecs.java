@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * checks of {@code ValidatePodSpec} clients most often trip over, and the pod QoS class.
  *
  * <p>Some defaults apply to pods only, because upstream fills them in admission plugins that see
- * pods but not templates (priority, service account, default tolerations) or in
+ * pods but not templates (priority, service account; the default tolerations come from the
+ * {@code DefaultTolerationSeconds} admission plugin, {@code dev.kapal.apiserver.admission}) or in
  * {@code SetDefaults_Pod} (requests copied from limits): see {@link #applyPodOnlyDefaults}.
  */
 final class PodSpecs {
@@ -66,10 +67,9 @@ final class PodSpecs {
     /**
      * Defaults only pods get. {@code enableServiceLinks} and requests-from-limits come from
      * upstream's {@code SetDefaults_Pod}; priority and preemption policy from the Priority
-     * admission plugin; the service account from the ServiceAccount admission plugin; the
-     * not-ready/unreachable tolerations from the DefaultTolerationSeconds admission plugin. Kapal
-     * has no separate mutating admission for these, so they are defaults here: the observable
-     * object is the same.
+     * admission plugin; the service account from the ServiceAccount admission plugin. Kapal has no
+     * separate mutating admission for these, so they are defaults here: the observable object is
+     * the same.
      */
     static void applyPodOnlyDefaults(ObjectNode spec) {
         applyDefaults(spec);
@@ -81,8 +81,6 @@ final class PodSpecs {
         for (String list : List.of("initContainers", "containers")) {
             Trees.forEachObject(spec, list, PodSpecs::defaultRequestsFromLimits);
         }
-        addDefaultToleration(spec, "node.kubernetes.io/not-ready");
-        addDefaultToleration(spec, "node.kubernetes.io/unreachable");
     }
 
     /** Template defaults for workloads whose pod spec sits at {@code spec.template.spec}. */
@@ -164,19 +162,6 @@ final class PodSpecs {
                 requests.set(limit.getKey(), limit.getValue().deepCopy());
             }
         });
-    }
-
-    private static void addDefaultToleration(ObjectNode spec, String key) {
-        ArrayNode tolerations = spec.path("tolerations") instanceof ArrayNode existing ? existing : spec.putArray("tolerations");
-        for (JsonNode toleration : tolerations) {
-            String effect = Trees.text(toleration, "effect");
-            // Upstream skips its default when the pod already tolerates the taint for NoExecute.
-            if (Trees.text(toleration, "key").equals(key) && (effect.isEmpty() || effect.equals("NoExecute"))) {
-                return;
-            }
-        }
-        tolerations.addObject().put("key", key).put("operator", "Exists").put("effect", "NoExecute")
-                .put("tolerationSeconds", 300);
     }
 
     /** {@code Always} for {@code :latest} or untagged images, otherwise {@code IfNotPresent}. */

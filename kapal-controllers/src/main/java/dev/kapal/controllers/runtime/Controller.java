@@ -128,7 +128,10 @@ public final class Controller<K> implements AutoCloseable {
             return this;
         }
 
-        /** Something the reconciler uses that must be closed with the controller (an event recorder). */
+        /**
+         * Something the reconciler owns (an {@link EventRecorder}, say) that {@link Controller#close()}
+         * closes once the workers have stopped, in the order given.
+         */
         public Builder<K> closes(AutoCloseable resource) {
             resources.add(Objects.requireNonNull(resource, "resource"));
             return this;

@@ -135,10 +135,11 @@ class ControllersEndToEndTest {
     void controllersSelectionFollowsKubeControllerManager() {
         var all = ControllerManager.builtIn("pem");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*"))))
-                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher", "replicaset",
-                        "replicationcontroller", "deployment");
+                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
+                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace"))))
-                .containsExactly("serviceaccount", "root-ca-cert-publisher", "replicaset", "replicationcontroller", "deployment");
+                .containsExactly("serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
+                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("namespace"))))
                 .containsExactly("namespace");
     }
