@@ -37,6 +37,7 @@ public final class Controller<K> implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers;
     /** Starts (and, when the set closes, stops) the informers; null: this controller owns them. */
     private final SharedInformers shared;
+    private final List<AutoCloseable> resources;
     private final CompletableFuture<Void> synced = new CompletableFuture<>();
     private final List<Thread> workerThreads = new ArrayList<>();
     private final AtomicLong reconciles = new AtomicLong();
@@ -50,6 +51,7 @@ public final class Controller<K> implements AutoCloseable {
         this.workers = builder.workers;
         this.informers = List.copyOf(builder.informers);
         this.shared = builder.shared;
+        this.resources = List.copyOf(builder.resources);
     }
 
     public static <K> Builder<K> builder(String name, Reconciler<K> reconciler) {
@@ -112,6 +114,16 @@ public final class Controller<K> implements AutoCloseable {
         }
 
         private final List<Binding<?, K>> pending = new ArrayList<>();
+        private final List<AutoCloseable> resources = new ArrayList<>();
+
+        /**
+         * Something the reconciler uses that must end with the controller (an event recorder):
+         * closed by {@link Controller#close()} after the workers stopped, in the order added.
+         */
+        public Builder<K> closing(AutoCloseable resource) {
+            resources.add(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
 
         public Controller<K> build() {
             Controller<K> controller = new Controller<>(this);
@@ -287,6 +299,13 @@ public final class Controller<K> implements AutoCloseable {
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+        }
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception failure) {
+                log.debug("controller {}: a resource did not close cleanly", name, failure);
             }
         }
         synced.cancel(false);
