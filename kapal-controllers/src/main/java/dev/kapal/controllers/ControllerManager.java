@@ -1,6 +1,9 @@
 package dev.kapal.controllers;
 
+import dev.kapal.controllers.disruption.DisruptionController;
+import dev.kapal.controllers.garbagecollector.GarbageCollector;
 import dev.kapal.controllers.namespace.NamespaceController;
+import dev.kapal.controllers.podgc.PodGarbageCollector;
 import dev.kapal.controllers.rootca.RootCaPublisher;
 import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
@@ -66,7 +69,20 @@ public final class ControllerManager implements AutoCloseable {
         return List.of(
                 new Definition(NamespaceController.NAME, NamespaceController::create),
                 new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
-                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)));
+                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, serverCaPem)),
+                new Definition(GarbageCollector.NAME, GarbageCollector::create),
+                new Definition(PodGarbageCollector.NAME, PodGarbageCollector::create),
+                new Definition(DisruptionController.NAME, DisruptionController::create));
+    }
+
+    /**
+     * Whether {@code flags} ({@code --controllers}) select the garbage collector: the API server
+     * then adds the {@code orphan}/{@code foregroundDeletion} finalizers on DELETE (upstream's API
+     * server does so unless {@code --enable-garbage-collector=false}; without a collector they would
+     * never be removed).
+     */
+    public static boolean selectsGarbageCollector(List<String> flags) {
+        return names(select(builtIn(""), flags)).contains(GarbageCollector.NAME);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The controller manager (namespace, serviceaccount, root-ca-cert-publisher), talking to the API
+ * The controller manager (namespace, serviceaccount, root-ca-cert-publisher, garbagecollector,
+ * podgc, disruption), talking to the API
  * server over loopback as {@code system:kube-controller-manager}, with leader election on the
  * {@code kube-system/kube-controller-manager} Lease. Ready once it leads and its informers synced.
  */

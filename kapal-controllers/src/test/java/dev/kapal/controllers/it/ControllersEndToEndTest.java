@@ -135,9 +135,12 @@ class ControllersEndToEndTest {
     void controllersSelectionFollowsKubeControllerManager() {
         var all = ControllerManager.builtIn("pem");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*"))))
-                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher");
-        assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace"))))
-                .containsExactly("serviceaccount", "root-ca-cert-publisher");
+                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher", "garbagecollector", "podgc",
+                        "disruption");
+        assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace", "-garbagecollector"))))
+                .containsExactly("serviceaccount", "root-ca-cert-publisher", "podgc", "disruption");
+        assertThat(ControllerManager.selectsGarbageCollector(List.of("*"))).isTrue();
+        assertThat(ControllerManager.selectsGarbageCollector(List.of("*", "-garbagecollector"))).isFalse();
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("namespace"))))
                 .containsExactly("namespace");
     }
