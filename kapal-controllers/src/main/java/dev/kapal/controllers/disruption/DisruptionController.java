@@ -62,13 +62,19 @@ import java.util.stream.Stream;
  * </ul>
  * Pod events enqueue the budgets that select the pod. Events: {@code NoPods},
  * {@code CalculateExpectedPodCountFailed}, {@code UnmanagedPods}, as upstream.
+ *
+ * <p>Like upstream it also resets stale {@code DisruptionTarget} conditions: a pod whose condition
+ * has been True for {@link #STALE_POD_DISRUPTION_TIMEOUT} (2 min) without the pod being deleted
+ * (nor reaching a terminal phase; kubelet's {@code TerminationByKubelet} excepted) gets it set to False.
  */
-public final class DisruptionController implements Reconciler<ObjectKey> {
+public final class DisruptionController implements Reconciler<DisruptionKey> {
     /** The {@code --controllers} name (upstream's alias; 1.28+ also {@code disruption-controller}). */
     public static final String NAME = "disruption";
     /** How long an evicted pod may stay in disruptedPods before it counts as healthy again. */
     static final Duration DELETION_TIMEOUT = Duration.ofMinutes(2);
     static final String CONDITION = "DisruptionAllowed";
+    /** How long a DisruptionTarget condition may wait for the pod's deletion. */
+    static final Duration STALE_POD_DISRUPTION_TIMEOUT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
@@ -93,15 +99,17 @@ public final class DisruptionController implements Reconciler<ObjectKey> {
         this.clock = clock;
     }
 
-    public static Controller<ObjectKey> create(ControllerContext context) {
+    public static Controller<DisruptionKey> create(ControllerContext context) {
         EventRecorder recorder = new EventRecorder(context.client(), "controllermanager", hostName(), 1000);
         DisruptionController reconciler = new DisruptionController(context, recorder, Clock.systemUTC());
         return Controller.builder(NAME, reconciler)
                 .context(context)
                 .workers(2)
                 .closing(recorder)
-                .watch(reconciler.budgets, budget -> Stream.of(ObjectKey.of(budget)))
-                .watch(reconciler.pods, reconciler::budgetsOf)
+                .watch(reconciler.budgets, budget -> Stream.of(new DisruptionKey.Budget(ObjectKey.of(budget))))
+                .watch(reconciler.pods, pod -> Stream.concat(reconciler.budgetsOf(pod).map(DisruptionKey.Budget::new),
+                        disruptionTarget(pod).isPresent() ? Stream.of(new DisruptionKey.StalePod(ObjectKey.of(pod)))
+                                : Stream.empty()))
                 .watch(reconciler.replicaSets, ignored -> Stream.empty())
                 .watch(reconciler.deployments, ignored -> Stream.empty())
                 .watch(reconciler.statefulSets, ignored -> Stream.empty())
@@ -128,7 +136,57 @@ public final class DisruptionController implements Reconciler<ObjectKey> {
     }
 
     @Override
-    public Result reconcile(ObjectKey key) {
+    public Result reconcile(DisruptionKey key) {
+        return switch (key) {
+            case DisruptionKey.Budget budget -> syncBudget(budget.object());
+            case DisruptionKey.StalePod pod -> syncStalePod(pod.object());
+        };
+    }
+
+    private static Optional<PodCondition> disruptionTarget(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return pod.getStatus().getConditions().stream().filter(c -> "DisruptionTarget".equals(c.getType())).findFirst();
+    }
+
+    /** Upstream's syncStalePodDisruption. */
+    private Result syncStalePod(ObjectKey key) {
+        Pod pod = pods.getIndexer().getByKey(key.indexerKey());
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+            return Result.done();
+        }
+        Optional<PodCondition> condition = disruptionTarget(pod);
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        if (condition.isEmpty() || !"True".equals(condition.get().getStatus())
+                || "TerminationByKubelet".equals(condition.get().getReason())
+                || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+            return Result.done();
+        }
+        Instant since = condition.get().getLastTransitionTime() == null ? Instant.EPOCH
+                : Instant.parse(condition.get().getLastTransitionTime());
+        Duration waitFor = STALE_POD_DISRUPTION_TIMEOUT.minus(Duration.between(since, clock.instant()));
+        if (waitFor.isPositive()) {
+            return Result.requeueAfter(waitFor);
+        }
+        Pod next = new io.fabric8.kubernetes.api.model.PodBuilder(pod).build();
+        for (PodCondition existing : next.getStatus().getConditions()) {
+            if ("DisruptionTarget".equals(existing.getType())) {
+                existing.setStatus("False");
+                existing.setLastTransitionTime(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            }
+        }
+        try {
+            client.pods().inNamespace(key.namespace()).resource(next).updateStatus();
+        } catch (KubernetesClientException failure) {
+            if (failure.getCode() != 404) {
+                throw failure;
+            }
+        }
+        return Result.done();
+    }
+
+    private Result syncBudget(ObjectKey key) {
         PodDisruptionBudget budget = budgets.getIndexer().getByKey(key.indexerKey());
         if (budget == null) {
             return Result.done();

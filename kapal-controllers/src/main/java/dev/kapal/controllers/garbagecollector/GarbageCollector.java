@@ -342,8 +342,9 @@ public final class GarbageCollector implements Reconciler<WorkItem> {
                 apply(graph.verifiedAbsent(node.identity()));
                 return Result.done();
             }
-            // It exists; its informer has not delivered it yet.
-            return Result.requeueAfter(Duration.ofSeconds(1));
+            // It exists; its informer has not delivered it yet: retry with backoff (a resource
+            // that is not monitored would otherwise be polled forever at a fixed rate).
+            return Result.error(new IllegalStateException("owner " + node.identity() + " exists but is not observed yet"));
         }
         if (node.beingDeleted() && !node.deletingDependents()) {
             return Result.done();

@@ -42,7 +42,7 @@ class DisruptionControllerTest {
         manager = new ControllerManager(server.clientFor("system:kube-controller-manager"),
                 List.of(new ControllerManager.Definition(DisruptionController.NAME, DisruptionController::create)), "");
         manager.start();
-        manager.ready().get(30, TimeUnit.SECONDS);
+        manager.ready().get(90, TimeUnit.SECONDS);
     }
 
     @AfterAll
@@ -188,5 +188,28 @@ class DisruptionControllerTest {
         assertThat(admin.pods().inNamespace("pdb-evict").withName("db-1").evict()).isFalse();
         assertThat(admin.pods().inNamespace("pdb-evict").withName("db-1").get().getMetadata().getDeletionTimestamp()).isNull();
         awaitStatus("pdb-evict", "db", 2, 2, 2, 0);
+    }
+
+    @Test
+    void aStaleDisruptionTargetConditionIsResetButAFreshOneStays() {
+        namespace("pdb-stale");
+        for (String name : List.of("stale", "fresh")) {
+            Pod pod = admin.pods().inNamespace("pdb-stale").resource(new PodBuilder().withNewMetadata().withName(name)
+                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("nginx").endContainer().endSpec()
+                    .build()).create();
+            String since = name.equals("stale") ? java.time.Instant.now().minusSeconds(180).toString()
+                    : java.time.Instant.now().toString();
+            pod.setStatus(new PodStatusBuilder().withPhase("Running").addNewCondition().withType("DisruptionTarget")
+                    .withStatus("True").withReason("EvictionByEvictionAPI").withMessage("Eviction API: evicting")
+                    .withLastTransitionTime(since.replaceAll("\\.\\d+Z$", "Z")).endCondition().build());
+            admin.pods().inNamespace("pdb-stale").resource(pod).updateStatus();
+        }
+        await().atMost(PATIENCE).until(() -> targetStatus("stale").equals("False"));
+        assertThat(targetStatus("fresh")).isEqualTo("True");
+    }
+
+    private static String targetStatus(String pod) {
+        return admin.pods().inNamespace("pdb-stale").withName(pod).get().getStatus().getConditions().stream()
+                .filter(condition -> condition.getType().equals("DisruptionTarget")).findFirst().orElseThrow().getStatus();
     }
 }

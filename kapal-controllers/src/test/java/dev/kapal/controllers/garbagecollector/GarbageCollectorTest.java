@@ -44,7 +44,7 @@ class GarbageCollectorTest {
                 List.of(new ControllerManager.Definition(GarbageCollector.NAME,
                         context -> GarbageCollector.create(context, Duration.ofSeconds(1)))), "");
         manager.start();
-        manager.ready().get(30, TimeUnit.SECONDS);
+        manager.ready().get(90, TimeUnit.SECONDS);
     }
 
     @AfterAll

@@ -34,7 +34,7 @@ class PodGarbageCollectorTest {
                 List.of(new ControllerManager.Definition(PodGarbageCollector.NAME,
                         context -> PodGarbageCollector.create(context, settings))), "");
         manager.start();
-        manager.ready().get(30, TimeUnit.SECONDS);
+        manager.ready().get(90, TimeUnit.SECONDS);
     }
 
     @AfterAll
