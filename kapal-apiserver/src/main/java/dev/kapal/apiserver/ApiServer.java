@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Life cycle: {@link #start()} starts the watch cache, registers the built-in resources, binds
  * the port and creates the bootstrap objects (system namespaces, the {@code kubernetes} Service,
  * the system priority classes); {@link #ready()} completes when all of that is done.
+ * Beside it run the {@link Compactor} and the {@link EventTtl} sweeper.
  * {@link #close()} stops accepting requests, ends every watch cleanly and closes the store.
  */
 public final class ApiServer implements AutoCloseable {
@@ -60,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
     private final CacheManager caches;
     private final List<Admission> admissions;
     private Compactor compactor;
+    private EventTtl eventTtl;
     private volatile boolean serving;
     private Server server;
     private Discovery discovery;
@@ -85,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
         long started = System.nanoTime();
         caches.start();
         compactor = new Compactor(store);
+        eventTtl = new EventTtl(store, config.eventTtl(), clock);
         // Every served resource gets its cache now, so watches can resume from any revision a
         // list returned since start (a cache made on first use would start later than that).
         registry.addListener(snapshot -> {
@@ -154,7 +157,7 @@ public final class ApiServer implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(stores.computeIfAbsent(resource, ignored -> new ResourceStore(definition.get(),
-                store, caches, this::findNamespace, clock, false, admissions)));
+                store, caches, this::findNamespace, clock, config.garbageCollection(), admissions)));
     }
 
     /** The cluster IPs and node ports current services hold, for allocation. */
@@ -279,6 +282,9 @@ public final class ApiServer implements AutoCloseable {
         }
         if (compactor != null) {
             compactor.close();
+        }
+        if (eventTtl != null) {
+            eventTtl.close();
         }
         caches.close();
         if (server != null) {

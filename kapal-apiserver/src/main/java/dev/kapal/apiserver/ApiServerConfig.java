@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param eventHistory     how long the watch cache keeps events for watches resuming from an older
  *                         resourceVersion (upstream keeps up to 75 s in its cache; compaction keeps 5 min)
  * @param maxRequestBytes  the largest request body accepted (upstream: 3 MiB); larger gets 413
+ * @param garbageCollection whether a garbage collector runs (kube-controller-manager's
+ *                         {@code garbage-collector-controller}): then DELETE adds the {@code orphan}
+ *                         and {@code foregroundDeletion} finalizers per propagationPolicy and the
+ *                         kind's default, for the collector to act on; without one they would stay forever
+ * @param eventTtl         how long an event lives after its last write ({@code --event-ttl}, 1 h)
  */
 public record ApiServerConfig(
         InetAddress bindAddress,
@@ -39,7 +44,9 @@ public record ApiServerConfig(
         String serviceCidr,
         String clusterDomain,
         Duration eventHistory,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        boolean garbageCollection,
+        Duration eventTtl) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
@@ -54,6 +61,28 @@ public record ApiServerConfig(
         Objects.requireNonNull(serviceCidr, "serviceCidr");
         Objects.requireNonNull(clusterDomain, "clusterDomain");
         Objects.requireNonNull(eventHistory, "eventHistory");
+        Objects.requireNonNull(eventTtl, "eventTtl");
+    }
+
+    /** A configuration without garbage-collection finalizers and with the default event TTL. */
+    public ApiServerConfig(InetAddress bindAddress, int port, TlsMaterial tls, Store store,
+                           List<Authenticator> authenticators, Authorizer authorizer, InetAddress advertiseAddress,
+                           InetAddress serviceIp, String serviceCidr, String clusterDomain, Duration eventHistory,
+                           int maxRequestBytes) {
+        this(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp, serviceCidr,
+                clusterDomain, eventHistory, maxRequestBytes, false, EventTtl.DEFAULT_TTL);
+    }
+
+    /** This configuration with {@link #garbageCollection()} set to {@code enabled}. */
+    public ApiServerConfig withGarbageCollection(boolean enabled) {
+        return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, enabled, eventTtl);
+    }
+
+    /** This configuration with events living {@code ttl} after their last write. */
+    public ApiServerConfig withEventTtl(Duration ttl) {
+        return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, ttl);
     }
 
     /**

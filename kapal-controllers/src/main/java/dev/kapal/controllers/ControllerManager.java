@@ -1,10 +1,13 @@
 package dev.kapal.controllers;
 
 import dev.kapal.controllers.deployment.DeploymentController;
+import dev.kapal.controllers.disruption.DisruptionController;
+import dev.kapal.controllers.garbagecollector.GarbageCollector;
 import dev.kapal.controllers.namespace.NamespaceController;
-import dev.kapal.controllers.replicaset.ReplicaSetController;
 import dev.kapal.controllers.nodeipam.NodeIpamController;
 import dev.kapal.controllers.nodelifecycle.NodeLifecycleController;
+import dev.kapal.controllers.podgc.PodGarbageCollector;
+import dev.kapal.controllers.replicaset.ReplicaSetController;
 import dev.kapal.controllers.rootca.RootCaPublisher;
 import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
@@ -114,7 +117,20 @@ public final class ControllerManager implements AutoCloseable {
                 new Definition(TaintEvictionController.NAME, TaintEvictionController::create),
                 new Definition("replicaset", ReplicaSetController::replicaSets),
                 new Definition("replicationcontroller", ReplicaSetController::replicationControllers),
-                new Definition(DeploymentController.NAME, DeploymentController::create));
+                new Definition(DeploymentController.NAME, DeploymentController::create),
+                new Definition(GarbageCollector.NAME, GarbageCollector::create),
+                new Definition(PodGarbageCollector.NAME, PodGarbageCollector::create),
+                new Definition(DisruptionController.NAME, DisruptionController::create));
+    }
+
+    /**
+     * Whether {@code flags} ({@code --controllers}) select the garbage collector: the API server
+     * then adds the {@code orphan}/{@code foregroundDeletion} finalizers on DELETE (upstream's API
+     * server does so unless {@code --enable-garbage-collector=false}; without a collector they would
+     * never be removed).
+     */
+    public static boolean selectsGarbageCollector(List<String> flags) {
+        return names(select(builtIn(""), flags)).contains(GarbageCollector.NAME);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.kapal.apiserver.ApiServer;
 import dev.kapal.apiserver.ApiServerConfig;
 import dev.kapal.apiserver.auth.Authorizer;
 import dev.kapal.apiserver.tls.InetLiterals;
+import dev.kapal.controllers.ControllerManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -51,7 +52,9 @@ final class ApiServerComponent implements Component {
                 config.serviceCidr().toString(),
                 config.clusterDomain(),
                 EVENT_HISTORY,
-                ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES);
+                ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES)
+                // The collector removes the orphan/foregroundDeletion finalizers DELETE then adds.
+                .withGarbageCollection(ControllerManager.selectsGarbageCollector(config.controllers()));
         server = new ApiServer(apiConfig);
         server.start();
         server.ready().whenComplete((ignored, failure) -> {

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The controller manager (namespace, serviceaccount, root-ca-cert-publisher, nodeipam over the
  * cluster CIDR, nodelifecycle, taint-eviction-controller, replicaset, replicationcontroller,
- * deployment), talking to the API
+ * deployment, garbagecollector, podgc, disruption), talking to the API
  * server over loopback as {@code system:kube-controller-manager}, with leader election on the
  * {@code kube-system/kube-controller-manager} Lease. Ready once it leads and its informers synced.
  */

@@ -233,7 +233,14 @@ final class Subresources {
 
     // ---------------------------------------------------------------- eviction
 
-    /** Upstream's 429: a fixed message, the budget's numbers in a {@code DisruptionBudget} cause. */
+    /** Upstream's MaxDisruptedPodSize: more unconfirmed evictions than this are refused. */
+    static final int MAX_DISRUPTED_PODS = 2000;
+    /** Upstream retries an eviction whose budget update conflicted (EvictionsRetry: 20 steps). */
+    private static final int EVICTION_ATTEMPTS = 20;
+    private static final GroupVersionResource PODS = new GroupVersionResource("", "v1", "pods");
+    private static final GroupVersionResource BUDGETS = new GroupVersionResource("policy", "v1", "poddisruptionbudgets");
+
+    /** Upstream's 429: a fixed message, the budget's state in a {@code DisruptionBudget} cause, retry after 10 s. */
     private static ApiException disruptionBudget(String detail) {
         return new ApiException(dev.kapal.api.StatusReason.TOO_MANY_REQUESTS, 429,
                 "Cannot evict pod as it would violate the pod's disruption budget.",
@@ -241,51 +248,252 @@ final class Subresources {
                 Optional.of(10L));
     }
 
+    /** upstream's errors.NewForbidden on the budget. */
+    private static ApiException budgetForbidden(String budget, String why) {
+        return new ApiException(dev.kapal.api.StatusReason.FORBIDDEN, 403,
+                "poddisruptionbudgets.policy \"" + budget + "\" is forbidden: " + why,
+                Optional.of(new ApiException.Details(budget, "policy", "poddisruptionbudgets", List.of())), Optional.empty());
+    }
+
     /**
-     * Evicts a pod, checking PodDisruptionBudgets as far as the API server can: no matching
-     * budget → delete; a budget whose status allows disruptions → delete; otherwise 429, with
-     * upstream's messages. Budgets' status is kept by the disruption controller.
+     * Evicts a pod (policy/v1 or policy/v1beta1 Eviction), as upstream's eviction REST does:
+     * <ul>
+     *   <li>a pod that is Succeeded, Failed, Pending or already being deleted is deleted at once;</li>
+     *   <li>otherwise the PodDisruptionBudgets selecting it (empty selectors select nothing here)
+     *       decide: none → delete; more than one → 500; an unready pod passes when the budget's
+     *       {@code unhealthyPodEvictionPolicy} is {@code AlwaysAllow}, or (default
+     *       {@code IfHealthyBudget}) when the budget is healthy — then deleted only if unchanged
+     *       (resourceVersion precondition);</li>
+     *   <li>else the budget must be observed at its generation (429 otherwise), allow a disruption
+     *       (429 with the budget's numbers otherwise) and have fewer than 2,000 unconfirmed
+     *       evictions; its {@code disruptionsAllowed} is decremented and the pod recorded in
+     *       {@code disruptedPods} with a compare-and-swap on the budget's status before the pod is
+     *       deleted, so two evictions never spend one disruption (a conflict decides again on
+     *       fresh state, up to 20 times).</li>
+     * </ul>
+     * The deleted pod first gets the {@code DisruptionTarget} condition (reason
+     * {@code EvictionByEvictionAPI}). {@code deleteOptions} and dry run apply to the deletion; a
+     * dry run writes neither the budget nor the pod.
      */
     private void evict(ResourceStore pods, String namespace, String name, ObjectNode eviction, Exchange exchange) {
-        ObjectNode pod = pods.get(namespace, name, "");
-        Map<String, String> labels = CachedObject.of("", pod.deepCopy(), 0).labels();
-        Optional<ResourceStore> budgets = stores.apply(new GroupVersionResource("policy", "v1", "poddisruptionbudgets"));
-        String phase = pod.path("status").path("phase").asText("");
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Pending");
-        if (budgets.isPresent() && !terminal) {
-            ResourceStore.ListPage page = budgets.get().list(namespace, Options.List.ALL);
-            int matching = 0;
-            for (CachedObject budget : page.items()) {
-                JsonNode selector = budget.object().path("spec").path("selector");
-                if (!selector.isObject() || !Selectors.matchesLabelSelector(selector, labels)) {
-                    continue;
-                }
-                matching++;
-                if (matching > 1) {
-                    throw new ApiException(dev.kapal.api.StatusReason.INTERNAL_ERROR, 500,
-                            "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
-                            Optional.empty(), Optional.empty());
-                }
-                JsonNode status = budget.object().path("status");
-                long generation = budget.object().path("metadata").path("generation").asLong(0);
-                if (status.path("observedGeneration").asLong(-1) < generation) {
-                    throw disruptionBudget("The disruption budget " + budget.name() + " is still being processed by the server.");
-                }
-                if (status.path("disruptionsAllowed").asLong(0) <= 0) {
-                    throw disruptionBudget("The disruption budget " + budget.name() + " needs "
-                            + status.path("desiredHealthy").asLong(0) + " healthy pods and has "
-                            + status.path("currentHealthy").asLong(0) + " currently");
-                }
-            }
+        String evictionName = eviction.path("metadata").path("name").asText("");
+        if (!evictionName.isEmpty() && !evictionName.equals(name)) {
+            throw ApiException.badRequest("name in URL does not match name in Eviction object");
         }
         JsonNode deleteOptions = eviction.path("deleteOptions");
+        boolean dryRun = ResourceHandler.writeOptions(exchange).dryRun()
+                || deleteOptions.path("dryRun").isArray() && !deleteOptions.path("dryRun").isEmpty();
         java.util.OptionalLong grace = deleteOptions.has("gracePeriodSeconds") && !deleteOptions.get("gracePeriodSeconds").isNull()
                 ? java.util.OptionalLong.of(deleteOptions.get("gracePeriodSeconds").asLong())
                 : java.util.OptionalLong.empty();
-        pods.delete(namespace, name, new Options.Delete(grace,
+        Optional<String> propagation = Optional.ofNullable(deleteOptions.path("propagationPolicy").textValue());
+        Options.Delete requested = new Options.Delete(grace,
                 Optional.ofNullable(deleteOptions.path("preconditions").path("uid").textValue()),
                 Optional.ofNullable(deleteOptions.path("preconditions").path("resourceVersion").textValue()),
-                Optional.empty(), ResourceHandler.writeOptions(exchange).dryRun()));
-        exchange.respondJson(201, StatusObjects.success(201));
+                propagation, dryRun);
+        Optional<ResourceStore> budgets = stores.apply(BUDGETS);
+        ApiException lastConflict = null;
+        for (int attempt = 0; attempt < EVICTION_ATTEMPTS; attempt++) {
+            ObjectNode pod = pods.get(namespace, name, "");
+            if (canIgnoreBudget(pod) || budgets.isEmpty()) {
+                deleteEvicted(pods, namespace, name, requested);
+                exchange.respondJson(201, StatusObjects.success(201));
+                return;
+            }
+            Map<String, String> labels = CachedObject.of("", pod.deepCopy(), 0).labels();
+            List<CachedObject> matching = new java.util.ArrayList<>();
+            for (CachedObject budget : budgets.get().list(namespace, Options.List.ALL).items()) {
+                JsonNode selector = budget.object().path("spec").path("selector");
+                // A budget with a missing or empty selector matches nothing here (as upstream's eviction).
+                if (!selector.isObject() || isEmptySelector(selector) || !Selectors.matchesLabelSelector(selector, labels)) {
+                    continue;
+                }
+                matching.add(budget);
+            }
+            if (matching.size() > 1) {
+                throw new ApiException(dev.kapal.api.StatusReason.INTERNAL_ERROR, 500,
+                        "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+                        Optional.empty(), Optional.empty());
+            }
+            if (matching.isEmpty()) {
+                deleteEvicted(pods, namespace, name, requested);
+                exchange.respondJson(201, StatusObjects.success(201));
+                return;
+            }
+            // The budget as stored now (the list may lag): its revision pins the status write.
+            ObjectNode object = budgets.get().get(namespace, matching.getFirst().name(), "");
+            JsonNode status = object.path("status");
+            if (!ready(pod)) {
+                String policy = object.path("spec").path("unhealthyPodEvictionPolicy").asText("IfHealthyBudget");
+                long currentHealthy = status.path("currentHealthy").asLong(0);
+                long desiredHealthy = status.path("desiredHealthy").asLong(0);
+                if (policy.equals("AlwaysAllow") || (currentHealthy >= desiredHealthy && desiredHealthy > 0)) {
+                    // Delete only the pod as seen: should it have turned ready meanwhile, decide again.
+                    Options.Delete unchanged = requested.preconditionVersion().isPresent() ? requested
+                            : new Options.Delete(requested.gracePeriodSeconds(), requested.preconditionUid(),
+                            Optional.of(pod.path("metadata").path("resourceVersion").asText()),
+                            requested.propagationPolicy(), requested.dryRun());
+                    try {
+                        deleteEvicted(pods, namespace, name, unchanged);
+                    } catch (ApiException conflict) {
+                        if (conflict.code() != 409 || requested.preconditionVersion().isPresent()) {
+                            throw conflict;
+                        }
+                        lastConflict = conflict;
+                        continue;
+                    }
+                    exchange.respondJson(201, StatusObjects.success(201));
+                    return;
+                }
+            }
+            try {
+                checkAndDecrement(budgets.get(), namespace, name, object, dryRun);
+            } catch (ApiException conflict) {
+                if (conflict.code() != 409) {
+                    throw conflict;
+                }
+                lastConflict = conflict;
+                continue;
+            }
+            deleteEvicted(pods, namespace, name, requested);
+            exchange.respondJson(201, StatusObjects.success(201));
+            return;
+        }
+        throw lastConflict;
+    }
+
+    /** Upstream's canIgnorePDB: terminal, pending or already terminating pods disrupt nothing more. */
+    private static boolean canIgnoreBudget(ObjectNode pod) {
+        String phase = pod.path("status").path("phase").asText("");
+        return phase.equals("Succeeded") || phase.equals("Failed") || phase.equals("Pending")
+                || pod.path("metadata").has("deletionTimestamp");
+    }
+
+    private static boolean isEmptySelector(JsonNode selector) {
+        return (!selector.path("matchLabels").isObject() || selector.path("matchLabels").isEmpty())
+                && (!selector.path("matchExpressions").isArray() || selector.path("matchExpressions").isEmpty());
+    }
+
+    private static boolean ready(ObjectNode pod) {
+        for (JsonNode condition : pod.path("status").path("conditions")) {
+            if ("Ready".equals(condition.path("type").asText())) {
+                return "True".equals(condition.path("status").asText());
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Spends one disruption of {@code budget}: refuses when it cannot, else writes the decremented
+     * status with the pod in {@code disruptedPods}, pinned to the revision read (409 when another
+     * eviction or the disruption controller wrote in between).
+     */
+    private void checkAndDecrement(ResourceStore budgets, String namespace, String podName, ObjectNode object,
+                                   boolean dryRun) {
+        String budgetName = object.path("metadata").path("name").asText();
+        ObjectNode status = Json.objectAt(object, "status");
+        long generation = object.path("metadata").path("generation").asLong(0);
+        if (status.path("observedGeneration").asLong(0) < generation) {
+            throw disruptionBudget("The disruption budget " + budgetName + " is still being processed by the server.");
+        }
+        long allowed = status.path("disruptionsAllowed").asLong(0);
+        if (allowed < 0) {
+            throw budgetForbidden(budgetName, "pdb disruptions allowed is negative");
+        }
+        if (status.path("disruptedPods").size() > MAX_DISRUPTED_PODS) {
+            throw budgetForbidden(budgetName, "DisruptedPods map too big - too many evictions not confirmed by PDB controller");
+        }
+        if (allowed == 0) {
+            throw disruptionBudget("The disruption budget " + budgetName + " needs " + status.path("desiredHealthy").asLong(0)
+                    + " healthy pods and has " + status.path("currentHealthy").asLong(0) + " currently");
+        }
+        status.put("disruptionsAllowed", allowed - 1);
+        if (allowed - 1 == 0) {
+            setInsufficientPods(status);
+        }
+        if (dryRun) {
+            return;
+        }
+        Json.objectAt(status, "disruptedPods").put(podName, ResourceStore.timestamp(clock.instant()));
+        budgets.update(namespace, budgetName, object, "status", Options.Write.DEFAULT);
+    }
+
+    /** UpdateDisruptionAllowedCondition for no disruptions left: False / InsufficientPods. */
+    private void setInsufficientPods(ObjectNode status) {
+        ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
+                ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
+        for (JsonNode condition : conditions) {
+            if ("DisruptionAllowed".equals(condition.path("type").asText())) {
+                ObjectNode existing = (ObjectNode) condition;
+                if (!"False".equals(existing.path("status").asText())) {
+                    existing.put("lastTransitionTime", ResourceStore.timestamp(clock.instant()));
+                }
+                existing.put("status", "False");
+                existing.put("reason", "InsufficientPods");
+                existing.put("message", "");
+                return;
+            }
+        }
+        ObjectNode condition = conditions.addObject();
+        condition.put("type", "DisruptionAllowed");
+        condition.put("status", "False");
+        condition.put("reason", "InsufficientPods");
+        condition.put("message", "");
+        condition.put("lastTransitionTime", ResourceStore.timestamp(clock.instant()));
+    }
+
+    /**
+     * Upstream's addConditionAndDeletePod: unless a dry run, the pod gets the DisruptionTarget
+     * condition (checking the delete preconditions against it, then moving the resourceVersion
+     * precondition to the version that write made), then it is deleted with the client's options.
+     */
+    private void deleteEvicted(ResourceStore pods, String namespace, String name, Options.Delete options) {
+        Options.Delete effective = options;
+        if (!options.dryRun()) {
+            ObjectNode updated = pods.patch(namespace, name, pod -> {
+                JsonNode metadata = pod.path("metadata");
+                options.preconditionUid().ifPresent(uid -> {
+                    if (!uid.isEmpty() && !uid.equals(metadata.path("uid").asText())) {
+                        throw ApiException.conflict(PODS, name, "the UID in the precondition (" + uid
+                                + ") does not match the UID in record (" + metadata.path("uid").asText()
+                                + "). The object might have been deleted and then recreated");
+                    }
+                });
+                options.preconditionVersion().ifPresent(version -> {
+                    if (!version.isEmpty() && !version.equals(metadata.path("resourceVersion").asText())) {
+                        throw ApiException.conflict(PODS, name, "the ResourceVersion in the precondition (" + version
+                                + ") does not match the ResourceVersion in record (" + metadata.path("resourceVersion").asText()
+                                + "). The object might have been modified");
+                    }
+                });
+                Json.objectAt(pod, "metadata").remove("resourceVersion");
+                ObjectNode status = Json.objectAt(pod, "status");
+                ArrayNode conditions = status.has("conditions") && status.get("conditions").isArray()
+                        ? (ArrayNode) status.get("conditions") : status.putArray("conditions");
+                ObjectNode target = null;
+                for (JsonNode condition : conditions) {
+                    if ("DisruptionTarget".equals(condition.path("type").asText())) {
+                        target = (ObjectNode) condition;
+                    }
+                }
+                if (target == null) {
+                    target = conditions.addObject();
+                    target.put("type", "DisruptionTarget");
+                }
+                if (!"True".equals(target.path("status").asText())) {
+                    target.put("lastTransitionTime", ResourceStore.timestamp(clock.instant()));
+                }
+                target.put("status", "True");
+                target.put("reason", "EvictionByEvictionAPI");
+                target.put("message", "Eviction API: evicting");
+                return pod;
+            }, "status", Options.Write.DEFAULT);
+            if (options.preconditionVersion().isPresent()) {
+                effective = new Options.Delete(options.gracePeriodSeconds(), options.preconditionUid(),
+                        Optional.of(updated.path("metadata").path("resourceVersion").asText()),
+                        options.propagationPolicy(), options.dryRun());
+            }
+        }
+        pods.delete(namespace, name, effective);
     }
 }

@@ -50,6 +50,9 @@ public final class ResourceStore {
     private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
     private static final int GENERATE_NAME_ATTEMPTS = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The garbage collector's finalizers (metav1.FinalizerOrphanDependents and FinalizerDeleteDependents). */
+    public static final String ORPHAN_FINALIZER = "orphan";
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
 
     private final ResourceDefinition definition;
     private final ResourceInfo info;
@@ -585,20 +588,60 @@ public final class ResourceStore {
         });
     }
 
-    private static boolean addPropagationFinalizer(ObjectNode metadata, Options.Delete options) {
-        Optional<String> finalizer = options.propagationPolicy().flatMap(policy -> switch (policy) {
-            case "Orphan" -> Optional.of("orphan");
-            case "Foreground" -> Optional.of("foregroundDeletion");
-            default -> Optional.empty();
-        });
-        if (finalizer.isEmpty() || texts(metadata.path("finalizers")).contains(finalizer.get())) {
+    /**
+     * Sets the garbage collector's finalizers as upstream's deletion does: an explicit policy wins
+     * ({@code Orphan} → {@code orphan}, {@code Foreground} → {@code foregroundDeletion},
+     * {@code Background} → neither); without one, a finalizer the object already has stays; without
+     * that, the kind's default applies ({@code Orphan} for core/v1 ReplicationControllers and batch/v1
+     * Jobs, for backwards compatibility; background for everything else).
+     */
+    private boolean addPropagationFinalizer(ObjectNode metadata, Options.Delete options) {
+        List<String> existing = texts(metadata.path("finalizers"));
+        boolean orphan;
+        boolean foreground;
+        if (options.propagationPolicy().isPresent()) {
+            String policy = options.propagationPolicy().get();
+            orphan = policy.equals("Orphan");
+            foreground = policy.equals("Foreground");
+        } else if (existing.contains(ORPHAN_FINALIZER) || existing.contains(FOREGROUND_FINALIZER)) {
+            orphan = existing.contains(ORPHAN_FINALIZER);
+            foreground = !orphan && existing.contains(FOREGROUND_FINALIZER);
+        } else {
+            orphan = orphansByDefault();
+            foreground = false;
+        }
+        List<String> wanted = new ArrayList<>();
+        for (String finalizer : existing) {
+            if ((finalizer.equals(ORPHAN_FINALIZER) && !orphan) || (finalizer.equals(FOREGROUND_FINALIZER) && !foreground)) {
+                continue;
+            }
+            wanted.add(finalizer);
+        }
+        if (orphan && !wanted.contains(ORPHAN_FINALIZER)) {
+            wanted.add(ORPHAN_FINALIZER);
+        }
+        if (foreground && !wanted.contains(FOREGROUND_FINALIZER)) {
+            wanted.add(FOREGROUND_FINALIZER);
+        }
+        if (wanted.equals(existing)) {
             return false;
         }
-        ArrayNode finalizers = metadata.has("finalizers") && metadata.get("finalizers").isArray()
-                ? (ArrayNode) metadata.get("finalizers")
-                : metadata.putArray("finalizers");
-        finalizers.add(finalizer.get());
+        if (wanted.isEmpty()) {
+            metadata.remove("finalizers");
+        } else {
+            ArrayNode finalizers = metadata.putArray("finalizers");
+            wanted.forEach(finalizers::add);
+        }
         return true;
+    }
+
+    /** Upstream's DefaultGarbageCollectionPolicy: OrphanDependents for v1 ReplicationControllers and batch/v1 Jobs. */
+    private boolean orphansByDefault() {
+        String group = info.groupVersion().group();
+        String version = info.groupVersion().version();
+        String plural = info.plural();
+        return (group.isEmpty() && version.equals("v1") && plural.equals("replicationcontrollers"))
+                || (group.equals("batch") && version.equals("v1") && plural.equals("jobs"));
     }
 
     /** Sets deletionTimestamp (or shortens it), as upstream's BeforeDelete. */

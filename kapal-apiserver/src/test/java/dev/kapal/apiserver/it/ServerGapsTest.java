@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -89,9 +90,15 @@ class ServerGapsTest {
         Pod pod = DefaultsTest.pod("evict-guarded", "nginx:1.25");
         pod.getMetadata().setLabels(Map.of("app", "guarded"));
         client.pods().inNamespace("default").resource(pod).create();
-        // A pending pod may always be evicted; the budget only protects running ones.
+        // A pending pod may always be evicted, and so may an unready one while the budget is
+        // healthy (unhealthyPodEvictionPolicy IfHealthyBudget): the budget protects running, ready pods.
         client.pods().inNamespace("default").withName("evict-guarded")
-                .editStatus(p -> { p.getStatus().setPhase("Running"); return p; });
+                .editStatus(p -> {
+                    p.getStatus().setPhase("Running");
+                    p.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                            .withType("Ready").withStatus("True").build()));
+                    return p;
+                });
         PodDisruptionBudget budget = client.policy().v1().podDisruptionBudget().inNamespace("default").resource(
                 new PodDisruptionBudgetBuilder().withNewMetadata().withName("guard").endMetadata()
                         .withNewSpec().withNewMinAvailable(1).withNewSelector().addToMatchLabels("app", "guarded").endSelector()

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * A real API server on a memory store and a free port, with fresh PKI and fabric8 clients for any
@@ -39,6 +40,14 @@ public final class InProcessApiServer implements AutoCloseable {
     private final List<KubernetesClient> clients = new ArrayList<>();
 
     public InProcessApiServer() throws Exception {
+        this(UnaryOperator.identity());
+    }
+
+    /**
+     * A server whose configuration {@code customise} adjusts (for example
+     * {@link ApiServerConfig#withGarbageCollection(boolean)} or {@link ApiServerConfig#withEventTtl}).
+     */
+    public InProcessApiServer(UnaryOperator<ApiServerConfig> customise) throws Exception {
         Path directory = Files.createTempDirectory("kapal-in-process-");
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         InetAddress serviceIp = InetAddress.getByName("10.43.0.1");
@@ -47,7 +56,7 @@ public final class InProcessApiServer implements AutoCloseable {
         ApiServerConfig config = new ApiServerConfig(loopback, 0, pki.tlsMaterial(), Stores.open("memory://", directory),
                 List.of(), Authorizer.ALLOW_AUTHENTICATED, loopback, serviceIp, "10.43.0.0/16", "cluster.local",
                 Duration.ofSeconds(150), ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES);
-        server = new ApiServer(config);
+        server = new ApiServer(customise.apply(config));
         server.start();
         server.ready().get(30, TimeUnit.SECONDS);
     }

@@ -45,6 +45,12 @@ public final class NamespaceController implements Reconciler<ObjectKey> {
     static final String FINALIZER = "kubernetes";
     /** How soon to look again while content remains (no informer event says it went). */
     static final Duration CONTENT_RECHECK = Duration.ofSeconds(1);
+    /**
+     * Upstream's namespace deleter deletes with background propagation, so kinds that orphan by
+     * default (batch/v1 Jobs, v1 ReplicationControllers) take their dependents with them.
+     */
+    private static final Map<String, String> BACKGROUND = Map.of("kind", "DeleteOptions", "apiVersion", "v1",
+            "propagationPolicy", "Background");
 
     private final KubernetesClient client;
     private final SharedIndexInformer<Namespace> namespaces;
@@ -185,12 +191,12 @@ public final class NamespaceController implements Reconciler<ObjectKey> {
 
     private void deleteAll(NamespacedResource resource, String namespace) {
         if (resource.verbs().contains("deletecollection")) {
-            client.raw(url(resource.collectionPath(namespace)), "DELETE", null);
+            client.raw(url(resource.collectionPath(namespace)), "DELETE", BACKGROUND);
             return;
         }
         for (GenericKubernetesResource object : list(resource, namespace)) {
             if (object.getMetadata().getDeletionTimestamp() == null) {
-                client.raw(url(resource.collectionPath(namespace) + "/" + object.getMetadata().getName()), "DELETE", null);
+                client.raw(url(resource.collectionPath(namespace) + "/" + object.getMetadata().getName()), "DELETE", BACKGROUND);
             }
         }
     }

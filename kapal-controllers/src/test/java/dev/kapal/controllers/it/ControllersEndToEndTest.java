@@ -136,10 +136,14 @@ class ControllersEndToEndTest {
         var all = ControllerManager.builtIn("pem");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*"))))
                 .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
-                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment");
-        assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace"))))
+                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment",
+                        "garbagecollector", "podgc", "disruption");
+        assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace", "-garbagecollector"))))
                 .containsExactly("serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
-                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment");
+                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment",
+                        "podgc", "disruption");
+        assertThat(ControllerManager.selectsGarbageCollector(List.of("*"))).isTrue();
+        assertThat(ControllerManager.selectsGarbageCollector(List.of("*", "-garbagecollector"))).isFalse();
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("namespace"))))
                 .containsExactly("namespace");
     }

@@ -1,0 +1,2 @@
+/** The disruption controller (kube-controller-manager's {@code disruption}): PodDisruptionBudget status. */
+package dev.kapal.controllers.disruption;
