@@ -14,6 +14,18 @@ public final class CycleState {
     private final java.util.Set<String> skipFilter = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> skipScore = ConcurrentHashMap.newKeySet();
 
+    private volatile java.util.List<NodeInfo> allNodes = java.util.List.of();
+
+    /** Every node of the cycle's snapshot (PreScore sees only the feasible ones, some plugins count over all). */
+    public java.util.List<NodeInfo> allNodes() {
+        return allNodes;
+    }
+
+    /** Set by the algorithm before PreFilter. */
+    public void setAllNodes(java.util.List<NodeInfo> nodes) {
+        this.allNodes = java.util.List.copyOf(nodes);
+    }
+
     /** A typed key; plugins keep theirs in a private constant. */
     public record Key<T>(String name, Class<T> type) {
     }

@@ -20,6 +20,8 @@ public final class NodeInfo {
     private final List<HostPort> usedPorts;
     private final Resources allocatable;
     private final long allowedPods;
+    private final List<Pod> podsWithAffinity;
+    private final List<Pod> podsWithRequiredAntiAffinity;
 
     private NodeInfo(NodeInfo previous, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
         this.node = previous.node;
@@ -29,6 +31,8 @@ public final class NodeInfo {
         this.usedPorts = List.copyOf(usedPorts);
         this.allocatable = previous.allocatable;
         this.allowedPods = previous.allowedPods;
+        this.podsWithAffinity = affinityPods(this.pods, false);
+        this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
     }
 
     private NodeInfo(Node node, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
@@ -47,6 +51,35 @@ public final class NodeInfo {
             podsAllowed = dev.kapal.api.quantity.Quantity.parse(raw.getAmount() + (raw.getFormat() == null ? "" : raw.getFormat())).value();
         }
         this.allowedPods = podsAllowed;
+        this.podsWithAffinity = affinityPods(this.pods, false);
+        this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
+    }
+
+    private static List<Pod> affinityPods(List<Pod> pods, boolean requiredAntiAffinityOnly) {
+        List<Pod> selected = null;
+        for (Pod pod : pods) {
+            if (requiredAntiAffinityOnly ? hasRequiredAntiAffinity(pod) : hasPodAffinity(pod)) {
+                if (selected == null) {
+                    selected = new ArrayList<>();
+                }
+                selected.add(pod);
+            }
+        }
+        return selected == null ? List.of() : List.copyOf(selected);
+    }
+
+    /** Whether the pod has any pod affinity or anti-affinity term, required or preferred. */
+    public static boolean hasPodAffinity(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        return affinity != null && (affinity.getPodAffinity() != null || affinity.getPodAntiAffinity() != null);
+    }
+
+    /** Whether the pod has a required pod anti-affinity term. */
+    public static boolean hasRequiredAntiAffinity(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        return affinity != null && affinity.getPodAntiAffinity() != null
+                && affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null
+                && !affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().isEmpty();
     }
 
     /** A node with no pods yet. */
@@ -82,6 +115,22 @@ public final class NodeInfo {
 
     public List<Pod> pods() {
         return pods;
+    }
+
+    /** The pods here with any pod affinity or anti-affinity (InterPodAffinity scores against them). */
+    public List<Pod> podsWithAffinity() {
+        return podsWithAffinity;
+    }
+
+    /** The pods here with required pod anti-affinity (every incoming pod must respect them). */
+    public List<Pod> podsWithRequiredAntiAffinity() {
+        return podsWithRequiredAntiAffinity;
+    }
+
+    /** The node's labels; empty when it has none. */
+    public java.util.Map<String, String> labels() {
+        var labels = node == null ? null : node.getMetadata().getLabels();
+        return labels == null ? java.util.Map.of() : labels;
     }
 
     public Resources requested() {

@@ -115,7 +115,7 @@ public final class Profile {
     public PostFilterPlugin.Result runPostFilter(CycleState state, Pod pod, List<NodeInfo> nodes, Map<String, Status> statuses) {
         List<String> messages = new ArrayList<>();
         for (PostFilterPlugin plugin : pluginsOf(PostFilterPlugin.class)) {
-            PostFilterPlugin.Result result = plugin.postFilter(state, pod, nodes, statuses);
+            PostFilterPlugin.Result result = plugin.postFilter(state, this, pod, nodes, statuses);
             if (!result.message().isEmpty()) {
                 messages.add(result.message());
             }
