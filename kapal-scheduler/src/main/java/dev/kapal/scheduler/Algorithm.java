@@ -36,19 +36,40 @@ public final class Algorithm {
         record Scheduled(String nodeName, int evaluated, int feasible) implements Result {
         }
 
-        /** No node fits: the message for the event and condition, and each rejected node's status. */
-        record Unschedulable(String message, Map<String, Status> statuses) implements Result {
+        /**
+         * No node fits: the message for the event and condition, each rejected node's status,
+         * and the node PostFilter (preemption) made room on, if any.
+         */
+        record Unschedulable(String message, Map<String, Status> statuses, java.util.Optional<String> nominatedNode)
+                implements Result {
+            public Unschedulable(String message, Map<String, Status> statuses) {
+                this(message, statuses, java.util.Optional.empty());
+            }
         }
+    }
+
+    /** Pods nominated to a node (preemptors waiting for their victims to go), by node name. */
+    public interface Nominations {
+        List<Pod> nominatedTo(String nodeName);
+
+        Nominations NONE = nodeName -> List.of();
     }
 
     private final ExecutorService filterPool;
     private final int parallelism;
+    private final Nominations nominations;
     private int nextStartIndex;
 
     /** @param filterPool threads for filtering large clusters; {@code parallelism} chunks at most */
     public Algorithm(ExecutorService filterPool, int parallelism) {
+        this(filterPool, parallelism, Nominations.NONE);
+    }
+
+    /** @param nominations pods of equal or higher priority nominated to a node count there while filtering */
+    public Algorithm(ExecutorService filterPool, int parallelism, Nominations nominations) {
         this.filterPool = filterPool;
         this.parallelism = Math.max(1, parallelism);
+        this.nominations = java.util.Objects.requireNonNull(nominations, "nominations");
     }
 
     /** Upstream's numFeasibleNodesToFind: all below 100 nodes, else a percentage (adaptive by default), at least 100. */
@@ -69,6 +90,7 @@ public final class Algorithm {
         if (nodes.isEmpty()) {
             return new Result.Unschedulable("no nodes available to schedule pods", Map.of());
         }
+        state.setAllNodes(nodes);
         PreFilterPlugin.Result pre = profile.runPreFilter(state, pod, nodes);
         if (!pre.status().isSuccess()) {
             Map<String, Status> statuses = new HashMap<>();
@@ -81,6 +103,15 @@ public final class Algorithm {
             candidates = nodes.stream().filter(node -> names.contains(node.name())).toList();
         }
         Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        // A pod that preempted tries its nominated node first (upstream's evaluateNominatedNode).
+        String nominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+        if (nominated != null && !nominated.isEmpty()) {
+            for (NodeInfo node : candidates) {
+                if (node.name().equals(nominated) && filterOne(profile, state, pod, node).isSuccess()) {
+                    return new Result.Scheduled(nominated, 1, 1);
+                }
+            }
+        }
         int toFind = feasibleNodesToFind(profile.percentageOfNodesToScore(), candidates.size());
         List<NodeInfo> feasible = filter(profile, state, pod, candidates, toFind, statuses);
         if (feasible.isEmpty()) {
@@ -95,7 +126,8 @@ public final class Algorithm {
             if (!post.message().isEmpty()) {
                 message = message + " " + post.message();
             }
-            return new Result.Unschedulable(message, statuses);
+            return new Result.Unschedulable(message, statuses,
+                    post.status().isSuccess() ? post.nominatedNode() : java.util.Optional.empty());
         }
         if (feasible.size() == 1) {
             return new Result.Scheduled(feasible.getFirst().name(), statuses.size() + 1, 1);
@@ -114,6 +146,33 @@ public final class Algorithm {
         return new Result.Scheduled(feasible.get(best).name(), statuses.size() + feasible.size(), feasible.size());
     }
 
+    /**
+     * The filters for one node, as upstream's RunFilterPluginsWithNominatedPods: first with the
+     * pods of equal or higher priority nominated to the node added (so a preemptor's room is not
+     * taken), then, if that passed, without them (they may never come).
+     */
+    private Status filterOne(Profile profile, CycleState state, Pod pod, NodeInfo node) {
+        List<Pod> nominatedHere = nominations.nominatedTo(node.name());
+        if (!nominatedHere.isEmpty()) {
+            int priority = dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod);
+            dev.kapal.scheduler.framework.PodKey self = dev.kapal.scheduler.framework.PodKey.of(pod);
+            NodeInfo withNominated = node;
+            for (Pod other : nominatedHere) {
+                if (!dev.kapal.scheduler.framework.PodKey.of(other).equals(self)
+                        && dev.kapal.scheduler.plugins.DefaultPreemption.priority(other) >= priority) {
+                    withNominated = withNominated.withPod(other);
+                }
+            }
+            if (withNominated != node) {
+                Status status = profile.runFilter(state, pod, withNominated);
+                if (!status.isSuccess()) {
+                    return status;
+                }
+            }
+        }
+        return profile.runFilter(state, pod, node);
+    }
+
     private List<NodeInfo> filter(Profile profile, CycleState state, Pod pod, List<NodeInfo> nodes, int toFind,
                                   Map<String, Status> statuses) throws InterruptedException {
         int size = nodes.size();
@@ -124,7 +183,7 @@ public final class Algorithm {
             while (evaluated < size && feasible.size() < toFind) {
                 NodeInfo node = nodes.get((start + evaluated) % size);
                 evaluated++;
-                Status status = profile.runFilter(state, pod, node);
+                Status status = filterOne(profile, state, pod, node);
                 if (status.isSuccess()) {
                     feasible.add(node);
                 } else {
@@ -145,7 +204,7 @@ public final class Algorithm {
             chunks.add(filterPool.submit(() -> {
                 for (int offset = first; offset < size && feasibleCount.get() < toFind; offset += parallelism) {
                     NodeInfo node = nodes.get((start + offset) % size);
-                    Status status = profile.runFilter(state, pod, node);
+                    Status status = filterOne(profile, state, pod, node);
                     if (status.isSuccess()) {
                         found[offset] = node;
                         feasibleCount.incrementAndGet();
