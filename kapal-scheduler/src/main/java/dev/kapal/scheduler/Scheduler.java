@@ -252,9 +252,11 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * The pod with {@code spec.priority} and {@code spec.preemptionPolicy} taken from its
-     * PriorityClass, as the Priority admission plugin would have set them (the API server does
-     * not resolve classes yet); unchanged without a class name or with an unknown class.
+     * The pod with {@code spec.priority} taken from its PriorityClass, as the Priority admission
+     * plugin would have set it (the API server does not resolve classes yet), and with {@code
+     * preemptionPolicy: Never} when the class says so (the API server defaults the pod's own
+     * policy, so a pod's explicit Never cannot be told from a default and is always kept);
+     * unchanged without a class name or with an unknown class.
      */
     private Pod withResolvedPriority(Pod pod) {
         String className = pod.getSpec().getPriorityClassName();
@@ -266,7 +268,7 @@ public final class Scheduler implements AutoCloseable {
             return pod;
         }
         int value = priorityClass.get().getValue();
-        String policy = priorityClass.get().getPreemptionPolicy();
+        String policy = "Never".equals(priorityClass.get().getPreemptionPolicy()) ? "Never" : null;
         if (Objects.equals(pod.getSpec().getPriority(), value)
                 && (policy == null || policy.equals(pod.getSpec().getPreemptionPolicy()))) {
             return pod;
