@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param eventHistory     how long the watch cache keeps events for watches resuming from an older
  *                         resourceVersion (upstream keeps up to 75 s in its cache; compaction keeps 5 min)
  * @param maxRequestBytes  the largest request body accepted (upstream: 3 MiB); larger gets 413
+ * @param metricsSources   families other components of the process render, appended to {@code /metrics}
+ *                         after the API server's own (see {@link dev.kapal.apiserver.metrics.MetricsSource})
  */
 public record ApiServerConfig(
         InetAddress bindAddress,
@@ -39,7 +41,8 @@ public record ApiServerConfig(
         String serviceCidr,
         String clusterDomain,
         Duration eventHistory,
-        int maxRequestBytes) {
+        int maxRequestBytes,
+        List<dev.kapal.apiserver.metrics.MetricsSource> metricsSources) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
@@ -54,6 +57,15 @@ public record ApiServerConfig(
         Objects.requireNonNull(serviceCidr, "serviceCidr");
         Objects.requireNonNull(clusterDomain, "clusterDomain");
         Objects.requireNonNull(eventHistory, "eventHistory");
+        metricsSources = List.copyOf(metricsSources);
+    }
+
+    /** A configuration whose {@code /metrics} serves only the API server's own families. */
+    public ApiServerConfig(InetAddress bindAddress, int port, TlsMaterial tls, Store store, List<Authenticator> authenticators,
+                           Authorizer authorizer, InetAddress advertiseAddress, InetAddress serviceIp, String serviceCidr,
+                           String clusterDomain, Duration eventHistory, int maxRequestBytes) {
+        this(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp, serviceCidr,
+                clusterDomain, eventHistory, maxRequestBytes, List.of());
     }
 
     /**
