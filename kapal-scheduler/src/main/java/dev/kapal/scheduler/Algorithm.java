@@ -50,9 +50,35 @@ public final class Algorithm {
 
     /** Pods nominated to a node (preemptors waiting for their victims to go), by node name. */
     public interface Nominations {
-        List<Pod> nominatedTo(String nodeName);
+        /** The pods nominated to the node, with their requests worked out once. */
+        List<Nominated> nominatedTo(String nodeName);
 
-        Nominations NONE = nodeName -> List.of();
+        /** Whether no pod is nominated anywhere (the common case: filtering skips the lookups). */
+        default boolean isEmpty() {
+            return false;
+        }
+
+        Nominations NONE = new Nominations() {
+            @Override
+            public List<Nominated> nominatedTo(String nodeName) {
+                return List.of();
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return true;
+            }
+        };
+    }
+
+    /** A nominated pod, its priority and its requests (exact and with scoring defaults). */
+    public record Nominated(Pod pod, int priority, dev.kapal.scheduler.framework.Resources exact,
+                            dev.kapal.scheduler.framework.Resources nonZero) {
+        public static Nominated of(Pod pod) {
+            return new Nominated(pod, dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod),
+                    dev.kapal.scheduler.framework.Resources.podRequests(pod, false),
+                    dev.kapal.scheduler.framework.Resources.podRequests(pod, true));
+        }
     }
 
     private final ExecutorService filterPool;
@@ -152,15 +178,14 @@ public final class Algorithm {
      * taken), then, if that passed, without them (they may never come).
      */
     private Status filterOne(Profile profile, CycleState state, Pod pod, NodeInfo node) {
-        List<Pod> nominatedHere = nominations.nominatedTo(node.name());
+        List<Nominated> nominatedHere = nominations.isEmpty() ? List.of() : nominations.nominatedTo(node.name());
         if (!nominatedHere.isEmpty()) {
             int priority = dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod);
             dev.kapal.scheduler.framework.PodKey self = dev.kapal.scheduler.framework.PodKey.of(pod);
             NodeInfo withNominated = node;
-            for (Pod other : nominatedHere) {
-                if (!dev.kapal.scheduler.framework.PodKey.of(other).equals(self)
-                        && dev.kapal.scheduler.plugins.DefaultPreemption.priority(other) >= priority) {
-                    withNominated = withNominated.withPod(other);
+            for (Nominated other : nominatedHere) {
+                if (other.priority() >= priority && !dev.kapal.scheduler.framework.PodKey.of(other.pod()).equals(self)) {
+                    withNominated = withNominated.withPod(other.pod(), other.exact(), other.nonZero());
                 }
             }
             if (withNominated != node) {

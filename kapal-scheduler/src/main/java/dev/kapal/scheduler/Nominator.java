@@ -16,13 +16,15 @@ import java.util.Optional;
  */
 final class Nominator implements Algorithm.Nominations {
     private final Map<PodKey, String> nodeOf = new HashMap<>();
-    private final Map<String, Map<PodKey, Pod>> byNode = new HashMap<>();
+    private final Map<String, Map<PodKey, Algorithm.Nominated>> byNode = new HashMap<>();
+    private volatile int count;
 
     synchronized void nominate(Pod pod, String nodeName) {
         PodKey key = PodKey.of(pod);
         remove(key);
         nodeOf.put(key, nodeName);
-        byNode.computeIfAbsent(nodeName, ignored -> new HashMap<>()).put(key, pod);
+        count = nodeOf.size();
+        byNode.computeIfAbsent(nodeName, ignored -> new HashMap<>()).put(key, Algorithm.Nominated.of(pod));
     }
 
     /** A newer copy of an unbound pod: follows its {@code status.nominatedNodeName}, keeps ours otherwise. */
@@ -32,14 +34,15 @@ final class Nominator implements Algorithm.Nominations {
         if (nominated != null && !nominated.isEmpty()) {
             nominate(pod, nominated);
         } else if (nodeOf.containsKey(key)) {
-            byNode.get(nodeOf.get(key)).put(key, pod);
+            byNode.get(nodeOf.get(key)).put(key, Algorithm.Nominated.of(pod));
         }
     }
 
     synchronized void remove(PodKey key) {
         String node = nodeOf.remove(key);
+        count = nodeOf.size();
         if (node != null) {
-            Map<PodKey, Pod> pods = byNode.get(node);
+            Map<PodKey, Algorithm.Nominated> pods = byNode.get(node);
             pods.remove(key);
             if (pods.isEmpty()) {
                 byNode.remove(node);
@@ -52,8 +55,13 @@ final class Nominator implements Algorithm.Nominations {
     }
 
     @Override
-    public synchronized List<Pod> nominatedTo(String nodeName) {
-        Map<PodKey, Pod> pods = byNode.get(nodeName);
+    public boolean isEmpty() {
+        return count == 0;
+    }
+
+    @Override
+    public synchronized List<Algorithm.Nominated> nominatedTo(String nodeName) {
+        Map<PodKey, Algorithm.Nominated> pods = byNode.get(nodeName);
         return pods == null ? List.of() : new ArrayList<>(pods.values());
     }
 }

@@ -22,6 +22,7 @@ public final class NodeInfo {
     private final long allowedPods;
     private final List<Pod> podsWithAffinity;
     private final List<Pod> podsWithRequiredAntiAffinity;
+    private final java.util.Map<String, Long> images;
 
     private NodeInfo(NodeInfo previous, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
         this.node = previous.node;
@@ -31,6 +32,7 @@ public final class NodeInfo {
         this.usedPorts = List.copyOf(usedPorts);
         this.allocatable = previous.allocatable;
         this.allowedPods = previous.allowedPods;
+        this.images = previous.images;
         this.podsWithAffinity = affinityPods(this.pods, false);
         this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
     }
@@ -51,6 +53,7 @@ public final class NodeInfo {
             podsAllowed = dev.kapal.api.quantity.Quantity.parse(raw.getAmount() + (raw.getFormat() == null ? "" : raw.getFormat())).value();
         }
         this.allowedPods = podsAllowed;
+        this.images = imagesOf(node);
         this.podsWithAffinity = affinityPods(this.pods, false);
         this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
     }
@@ -66,6 +69,32 @@ public final class NodeInfo {
             }
         }
         return selected == null ? List.of() : List.copyOf(selected);
+    }
+
+    private static java.util.Map<String, Long> imagesOf(Node node) {
+        var status = node == null ? null : node.getStatus();
+        if (status == null || status.getImages() == null || status.getImages().isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Long> images = new java.util.HashMap<>();
+        for (var image : status.getImages()) {
+            if (image.getNames() != null) {
+                for (String name : image.getNames()) {
+                    images.put(normalizedImageName(name), image.getSizeBytes() == null ? 0L : image.getSizeBytes());
+                }
+            }
+        }
+        return java.util.Map.copyOf(images);
+    }
+
+    /** An image name with {@code :latest} appended when it has neither tag nor digest, as upstream compares them. */
+    public static String normalizedImageName(String image) {
+        return image.lastIndexOf(':') <= image.lastIndexOf('/') ? image + ":latest" : image;
+    }
+
+    /** The images the node reports ({@code status.images}), by normalized name, with their sizes in bytes. */
+    public java.util.Map<String, Long> images() {
+        return images;
     }
 
     /** Whether the pod has any pod affinity or anti-affinity term, required or preferred. */
@@ -159,6 +188,11 @@ public final class NodeInfo {
     }
 
     public NodeInfo withPod(Pod pod) {
+        return withPod(pod, Resources.podRequests(pod, false), Resources.podRequests(pod, true));
+    }
+
+    /** With the pod, whose requests (exact and with scoring defaults) the caller already knows. */
+    public NodeInfo withPod(Pod pod, Resources exactRequests, Resources nonZeroRequests) {
         List<Pod> newPods = new ArrayList<>(pods.size() + 1);
         newPods.addAll(pods);
         newPods.add(pod);
@@ -168,8 +202,7 @@ public final class NodeInfo {
             ports = new ArrayList<>(usedPorts);
             ports.addAll(podPorts);
         }
-        return new NodeInfo(this, newPods, requested.plus(Resources.podRequests(pod, false)),
-                nonZeroRequested.plus(Resources.podRequests(pod, true)), ports);
+        return new NodeInfo(this, newPods, requested.plus(exactRequests), nonZeroRequested.plus(nonZeroRequests), ports);
     }
 
     public NodeInfo withPods(List<Pod> more) {

@@ -48,14 +48,22 @@ public final class Profile {
         return percentageOfNodesToScore;
     }
 
+    private final Map<Class<?>, List<?>> byExtensionPoint = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The enabled plugins implementing that extension point, in order (computed once per point). */
+    @SuppressWarnings("unchecked")
     public <T extends Plugin> List<T> pluginsOf(Class<T> extensionPoint) {
+        return (List<T>) byExtensionPoint.computeIfAbsent(extensionPoint, point -> selectPlugins(extensionPoint));
+    }
+
+    private <T extends Plugin> List<T> selectPlugins(Class<T> extensionPoint) {
         List<T> selected = new ArrayList<>();
         for (Plugin plugin : plugins) {
             if (extensionPoint.isInstance(plugin)) {
                 selected.add(extensionPoint.cast(plugin));
             }
         }
-        return selected;
+        return List.copyOf(selected);
     }
 
     public int weight(ScorePlugin plugin) {

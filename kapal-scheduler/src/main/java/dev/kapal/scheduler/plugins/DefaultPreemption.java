@@ -58,7 +58,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
     }
 
     /** A node where preemption would work, with the pods to remove. */
-    record Candidate(String nodeName, List<Pod> victims, int pdbViolations) {
+    record Candidate(String nodeName, List<Pod> victims, int pdbViolations, Instant earliestStartOfHighestPriority) {
     }
 
     private final ClusterView cluster;
@@ -174,7 +174,10 @@ public final class DefaultPreemption implements PostFilterPlugin {
             dryRun.put(node.name(), fits);
             return Optional.empty();
         }
-        lower.sort(MORE_IMPORTANT_FIRST);
+        Map<Pod, Instant> starts = new java.util.IdentityHashMap<>();
+        lower.forEach(victim -> starts.put(victim, startTime(victim)));
+        Comparator<Pod> moreImportantFirst = Comparator.comparingInt((Pod victim) -> -priority(victim)).thenComparing(starts::get);
+        lower.sort(moreImportantFirst);
         List<Pod> violatingPods = new ArrayList<>();
         List<Pod> nonViolatingPods = new ArrayList<>();
         splitByBudgetViolation(lower, budgets, violatingPods, nonViolatingPods);
@@ -194,8 +197,14 @@ public final class DefaultPreemption implements PostFilterPlugin {
                 }
             }
         }
-        victims.sort(MORE_IMPORTANT_FIRST);
-        return Optional.of(new Candidate(node.name(), List.copyOf(victims), violations));
+        victims.sort(moreImportantFirst);
+        Instant earliest = Instant.MAX;
+        for (Pod victim : victims) {
+            if (priority(victim) == priority(victims.getFirst()) && starts.get(victim).isBefore(earliest)) {
+                earliest = starts.get(victim);
+            }
+        }
+        return Optional.of(new Candidate(node.name(), List.copyOf(victims), violations, earliest));
     }
 
     /** PreFilter and Filter for the pod on a what-if node; cross-node plugins see it in the whole cluster. */
@@ -267,7 +276,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
                 .thenComparingInt(c -> priority(c.victims().getFirst()))
                 .thenComparingLong(c -> c.victims().stream().mapToLong(v -> (long) priority(v) + Integer.MAX_VALUE + 1).sum())
                 .thenComparingInt(c -> c.victims().size())
-                .thenComparing(DefaultPreemption::earliestStartOfHighestPriority, Comparator.reverseOrder());
+                .thenComparing(Candidate::earliestStartOfHighestPriority, Comparator.reverseOrder());
         Candidate best = candidates.getFirst();
         for (Candidate candidate : candidates) {
             if (order.compare(candidate, best) < 0) {
@@ -275,20 +284,6 @@ public final class DefaultPreemption implements PostFilterPlugin {
             }
         }
         return best;
-    }
-
-    private static Instant earliestStartOfHighestPriority(Candidate candidate) {
-        int highest = priority(candidate.victims().getFirst());
-        Instant earliest = Instant.MAX;
-        for (Pod victim : candidate.victims()) {
-            if (priority(victim) == highest) {
-                Instant start = startTime(victim);
-                if (start.isBefore(earliest)) {
-                    earliest = start;
-                }
-            }
-        }
-        return earliest;
     }
 
     /** Higher priority first; among equals the one that started earlier. */

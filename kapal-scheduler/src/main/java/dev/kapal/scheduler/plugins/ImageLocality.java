@@ -6,7 +6,6 @@ import dev.kapal.scheduler.framework.PreScorePlugin;
 import dev.kapal.scheduler.framework.ScorePlugin;
 import dev.kapal.scheduler.framework.Status;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,9 +42,13 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
         List<NodeInfo> nodes = state.allNodes().isEmpty() ? feasibleNodes : state.allNodes();
         Map<String, Integer> counts = new HashMap<>();
         for (NodeInfo node : nodes) {
-            for (String name : nodeImages(node).keySet()) {
-                if (images.contains(name)) {
-                    counts.merge(name, 1, Integer::sum);
+            Map<String, Long> held = node.images();
+            if (held.isEmpty()) {
+                continue;
+            }
+            for (String image : images) {
+                if (held.containsKey(image)) {
+                    counts.merge(image, 1, Integer::sum);
                 }
             }
         }
@@ -88,24 +91,11 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     }
 
     private static Map<String, Long> nodeImages(NodeInfo node) {
-        var status = node.requireNode().getStatus();
-        if (status == null || status.getImages() == null || status.getImages().isEmpty()) {
-            return Map.of();
-        }
-        Map<String, Long> images = new HashMap<>();
-        for (ContainerImage image : status.getImages()) {
-            if (image.getNames() == null) {
-                continue;
-            }
-            for (String name : image.getNames()) {
-                images.put(normalize(name), image.getSizeBytes() == null ? 0L : image.getSizeBytes());
-            }
-        }
-        return images;
+        return node.images();
     }
 
     /** Appends {@code :latest} when the name has neither tag nor digest. */
     static String normalize(String image) {
-        return image.lastIndexOf(':') <= image.lastIndexOf('/') ? image + ":latest" : image;
+        return NodeInfo.normalizedImageName(image);
     }
 }
