@@ -15,6 +15,8 @@ import java.util.Optional;
 public final class NodeInfo {
     private final Node node;
     private final List<Pod> pods;
+    /** The requests of {@link #pods}, same order, so removing a pod never re-parses its quantities. */
+    private final List<PodRequests> podRequests;
     private final Resources requested;
     private final Resources nonZeroRequested;
     private final List<HostPort> usedPorts;
@@ -24,9 +26,14 @@ public final class NodeInfo {
     private final List<Pod> podsWithRequiredAntiAffinity;
     private final java.util.Map<String, Long> images;
 
-    private NodeInfo(NodeInfo previous, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
+    private record PodRequests(Resources exact, Resources nonZero) {
+    }
+
+    private NodeInfo(NodeInfo previous, List<Pod> pods, List<PodRequests> podRequests, Resources requested,
+                     Resources nonZeroRequested, List<HostPort> usedPorts) {
         this.node = previous.node;
         this.pods = List.copyOf(pods);
+        this.podRequests = List.copyOf(podRequests);
         this.requested = requested;
         this.nonZeroRequested = nonZeroRequested;
         this.usedPorts = List.copyOf(usedPorts);
@@ -37,9 +44,11 @@ public final class NodeInfo {
         this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
     }
 
-    private NodeInfo(Node node, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
+    private NodeInfo(Node node, List<Pod> pods, List<PodRequests> podRequests, Resources requested, Resources nonZeroRequested,
+                     List<HostPort> usedPorts) {
         this.node = node;
         this.pods = List.copyOf(pods);
+        this.podRequests = List.copyOf(podRequests);
         this.requested = requested;
         this.nonZeroRequested = nonZeroRequested;
         this.usedPorts = List.copyOf(usedPorts);
@@ -113,7 +122,7 @@ public final class NodeInfo {
 
     /** A node with no pods yet. */
     public static NodeInfo of(Node node) {
-        return new NodeInfo(node, List.of(), Resources.ZERO, Resources.ZERO, List.of());
+        return new NodeInfo(node, List.of(), List.of(), Resources.ZERO, Resources.ZERO, List.of());
     }
 
     /** A node and the given pods on it. */
@@ -184,7 +193,7 @@ public final class NodeInfo {
     }
 
     public NodeInfo withNode(Node newNode) {
-        return new NodeInfo(newNode, pods, requested, nonZeroRequested, usedPorts);
+        return new NodeInfo(newNode, pods, podRequests, requested, nonZeroRequested, usedPorts);
     }
 
     public NodeInfo withPod(Pod pod) {
@@ -202,7 +211,10 @@ public final class NodeInfo {
             ports = new ArrayList<>(usedPorts);
             ports.addAll(podPorts);
         }
-        return new NodeInfo(this, newPods, requested.plus(exactRequests), nonZeroRequested.plus(nonZeroRequests), ports);
+        List<PodRequests> newRequests = new ArrayList<>(podRequests.size() + 1);
+        newRequests.addAll(podRequests);
+        newRequests.add(new PodRequests(exactRequests, nonZeroRequests));
+        return new NodeInfo(this, newPods, newRequests, requested.plus(exactRequests), nonZeroRequested.plus(nonZeroRequests), ports);
     }
 
     public NodeInfo withPods(List<Pod> more) {
@@ -216,12 +228,18 @@ public final class NodeInfo {
     /** Without the pod of that key (by namespace and name); unchanged if it is not here. */
     public NodeInfo withoutPod(PodKey key) {
         List<Pod> remaining = new ArrayList<>(pods.size());
+        List<PodRequests> remainingRequests = new ArrayList<>(pods.size());
         Pod removed = null;
-        for (Pod pod : pods) {
-            if (removed == null && PodKey.of(pod).equals(key)) {
+        PodRequests removedRequests = null;
+        for (int i = 0; i < pods.size(); i++) {
+            Pod pod = pods.get(i);
+            if (removed == null && key.name().equals(pod.getMetadata().getName())
+                    && key.namespace().equals(pod.getMetadata().getNamespace())) {
                 removed = pod;
+                removedRequests = podRequests.get(i);
             } else {
                 remaining.add(pod);
+                remainingRequests.add(podRequests.get(i));
             }
         }
         if (removed == null) {
@@ -235,7 +253,17 @@ public final class NodeInfo {
                 ports.remove(port);
             }
         }
-        return new NodeInfo(this, remaining, requested.minus(Resources.podRequests(removed, false)),
-                nonZeroRequested.minus(Resources.podRequests(removed, true)), ports);
+        return new NodeInfo(this, remaining, remainingRequests, requested.minus(removedRequests.exact()),
+                nonZeroRequested.minus(removedRequests.nonZero()), ports);
+    }
+
+    /** The requests of a pod on this node as counted here (exact, then with scoring defaults); empty if it is not here. */
+    public java.util.Optional<Resources[]> requestsOf(Pod pod) {
+        for (int i = 0; i < pods.size(); i++) {
+            if (pods.get(i) == pod) {
+                return java.util.Optional.of(new Resources[] {podRequests.get(i).exact(), podRequests.get(i).nonZero()});
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -7,6 +7,7 @@ import dev.kapal.scheduler.framework.PodKey;
 import dev.kapal.scheduler.framework.PostFilterPlugin;
 import dev.kapal.scheduler.framework.PreFilterPlugin;
 import dev.kapal.scheduler.framework.Profile;
+import dev.kapal.scheduler.framework.Resources;
 import dev.kapal.scheduler.framework.Status;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -186,7 +187,9 @@ public final class DefaultPreemption implements PostFilterPlugin {
         NodeInfo current = without;
         for (List<Pod> group : List.of(violatingPods, nonViolatingPods)) {
             for (Pod candidate : group) {
-                NodeInfo with = current.withPod(candidate);
+                Resources[] requests = node.requestsOf(candidate).orElseGet(() -> new Resources[] {
+                        Resources.podRequests(candidate, false), Resources.podRequests(candidate, true)});
+                NodeInfo with = current.withPod(candidate, requests[0], requests[1]);
                 if (fits(profile, pod, with, all, crossNode).isSuccess()) {
                     current = with;
                 } else {
