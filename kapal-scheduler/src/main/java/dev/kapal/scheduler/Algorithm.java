@@ -117,6 +117,7 @@ public final class Algorithm {
             return new Result.Unschedulable("no nodes available to schedule pods", Map.of());
         }
         state.setAllNodes(nodes);
+        state.setNominatedPods(node -> withNominated(pod, node));
         PreFilterPlugin.Result pre = profile.runPreFilter(state, pod, nodes);
         if (!pre.status().isSuccess()) {
             Map<String, Status> statuses = new HashMap<>();
@@ -178,16 +179,8 @@ public final class Algorithm {
      * taken), then, if that passed, without them (they may never come).
      */
     private Status filterOne(Profile profile, CycleState state, Pod pod, NodeInfo node) {
-        List<Nominated> nominatedHere = nominations.isEmpty() ? List.of() : nominations.nominatedTo(node.name());
-        if (!nominatedHere.isEmpty()) {
-            int priority = dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod);
-            dev.kapal.scheduler.framework.PodKey self = dev.kapal.scheduler.framework.PodKey.of(pod);
-            NodeInfo withNominated = node;
-            for (Nominated other : nominatedHere) {
-                if (other.priority() >= priority && !dev.kapal.scheduler.framework.PodKey.of(other.pod()).equals(self)) {
-                    withNominated = withNominated.withPod(other.pod(), other.exact(), other.nonZero());
-                }
-            }
+        if (!nominations.isEmpty()) {
+            NodeInfo withNominated = withNominated(pod, node);
             if (withNominated != node) {
                 Status status = profile.runFilter(state, pod, withNominated);
                 if (!status.isSuccess()) {
@@ -196,6 +189,26 @@ public final class Algorithm {
             }
         }
         return profile.runFilter(state, pod, node);
+    }
+
+    /** The node with the pods of equal or higher priority nominated to it added; the same object when there are none. */
+    private NodeInfo withNominated(Pod pod, NodeInfo node) {
+        if (nominations.isEmpty()) {
+            return node;
+        }
+        List<Nominated> nominatedHere = nominations.nominatedTo(node.name());
+        if (nominatedHere.isEmpty()) {
+            return node;
+        }
+        int priority = dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod);
+        dev.kapal.scheduler.framework.PodKey self = dev.kapal.scheduler.framework.PodKey.of(pod);
+        NodeInfo withNominated = node;
+        for (Nominated other : nominatedHere) {
+            if (other.priority() >= priority && !dev.kapal.scheduler.framework.PodKey.of(other.pod()).equals(self)) {
+                withNominated = withNominated.withPod(other.pod(), other.exact(), other.nonZero());
+            }
+        }
+        return withNominated;
     }
 
     private List<NodeInfo> filter(Profile profile, CycleState state, Pod pod, List<NodeInfo> nodes, int toFind,

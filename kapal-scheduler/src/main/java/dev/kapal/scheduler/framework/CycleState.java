@@ -26,6 +26,21 @@ public final class CycleState {
         this.allNodes = java.util.List.copyOf(nodes);
     }
 
+    private volatile java.util.function.UnaryOperator<NodeInfo> withNominatedPods = java.util.function.UnaryOperator.identity();
+
+    /**
+     * The node with the pods nominated to it that count for this cycle's pod added (those of equal
+     * or higher priority): preemption's what-if runs must not give away room already promised.
+     */
+    public NodeInfo withNominatedPods(NodeInfo node) {
+        return withNominatedPods.apply(node);
+    }
+
+    /** Set by the algorithm at the start of a cycle. */
+    public void setNominatedPods(java.util.function.UnaryOperator<NodeInfo> adder) {
+        this.withNominatedPods = java.util.Objects.requireNonNull(adder, "adder");
+    }
+
     /** A typed key; plugins keep theirs in a private constant. */
     public record Key<T>(String name, Class<T> type) {
     }

@@ -141,7 +141,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
                     budgets.addAll(cluster.podDisruptionBudgets(other.getMetadata().getNamespace()));
                 }
             }
-            Optional<Candidate> candidate = selectVictims(profile, pod, node, all, crossNode, budgets, dryRun);
+            Optional<Candidate> candidate = selectVictims(state, profile, pod, node, all, crossNode, budgets, dryRun);
             if (candidate.isPresent()) {
                 (candidate.get().pdbViolations() == 0 ? nonViolating : violating).add(candidate.get());
                 if (!nonViolating.isEmpty() && nonViolating.size() + violating.size() >= wanted) {
@@ -155,7 +155,7 @@ public final class DefaultPreemption implements PostFilterPlugin {
     }
 
     /** Upstream's SelectVictimsOnNode. */
-    Optional<Candidate> selectVictims(Profile profile, Pod pod, NodeInfo node, List<NodeInfo> all, boolean crossNode,
+    Optional<Candidate> selectVictims(CycleState state, Profile profile, Pod pod, NodeInfo node, List<NodeInfo> all, boolean crossNode,
                                       List<PodDisruptionBudget> budgets, Map<String, Status> dryRun) {
         int priority = priority(pod);
         List<Pod> lower = new ArrayList<>();
@@ -170,6 +170,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
             dryRun.put(node.name(), Status.unresolvable(NAME, NO_VICTIMS));
             return Optional.empty();
         }
+        // Room promised to nominated pods of equal or higher priority is not up for grabs.
+        without = state.withNominatedPods(without);
         Status fits = fits(profile, pod, without, all, crossNode);
         if (!fits.isSuccess()) {
             dryRun.put(node.name(), fits);
