@@ -226,7 +226,7 @@ public final class ApiServer implements AutoCloseable {
             if (user.isEmpty()) {
                 throw ApiException.unauthorized();
             }
-            exchange.respond(200, metrics.contentType(), metrics.render());
+            exchange.respond(200, metrics.contentType(), metrics.render(config.metricsSources()));
             return true;
         }
         if (user.isEmpty() && !path.equals("/version") && !path.equals("/version/")) {

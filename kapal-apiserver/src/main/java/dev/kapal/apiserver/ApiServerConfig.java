@@ -31,6 +31,8 @@ import java.util.Objects;
  *                         and {@code foregroundDeletion} finalizers per propagationPolicy and the
  *                         kind's default, for the collector to act on; without one they would stay forever
  * @param eventTtl         how long an event lives after its last write ({@code --event-ttl}, 1 h)
+ * @param metricsSources   families other components of the process render, appended to {@code /metrics}
+ *                         after the API server's own (see {@link dev.kapal.apiserver.metrics.MetricsSource})
  */
 public record ApiServerConfig(
         InetAddress bindAddress,
@@ -46,7 +48,8 @@ public record ApiServerConfig(
         Duration eventHistory,
         int maxRequestBytes,
         boolean garbageCollection,
-        Duration eventTtl) {
+        Duration eventTtl,
+        List<dev.kapal.apiserver.metrics.MetricsSource> metricsSources) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
@@ -62,27 +65,37 @@ public record ApiServerConfig(
         Objects.requireNonNull(clusterDomain, "clusterDomain");
         Objects.requireNonNull(eventHistory, "eventHistory");
         Objects.requireNonNull(eventTtl, "eventTtl");
+        metricsSources = List.copyOf(metricsSources);
     }
 
-    /** A configuration without garbage-collection finalizers and with the default event TTL. */
+    /**
+     * A configuration without garbage-collection finalizers, with the default event TTL and a
+     * {@code /metrics} serving only the API server's own families.
+     */
     public ApiServerConfig(InetAddress bindAddress, int port, TlsMaterial tls, Store store,
                            List<Authenticator> authenticators, Authorizer authorizer, InetAddress advertiseAddress,
                            InetAddress serviceIp, String serviceCidr, String clusterDomain, Duration eventHistory,
                            int maxRequestBytes) {
         this(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp, serviceCidr,
-                clusterDomain, eventHistory, maxRequestBytes, false, EventTtl.DEFAULT_TTL);
+                clusterDomain, eventHistory, maxRequestBytes, false, EventTtl.DEFAULT_TTL, List.of());
     }
 
     /** This configuration with {@link #garbageCollection()} set to {@code enabled}. */
     public ApiServerConfig withGarbageCollection(boolean enabled) {
         return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
-                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, enabled, eventTtl);
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, enabled, eventTtl, metricsSources);
     }
 
     /** This configuration with events living {@code ttl} after their last write. */
     public ApiServerConfig withEventTtl(Duration ttl) {
         return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
-                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, ttl);
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, ttl, metricsSources);
+    }
+
+    /** This configuration with {@code sources} appended to {@code /metrics}. */
+    public ApiServerConfig withMetricsSources(List<dev.kapal.apiserver.metrics.MetricsSource> sources) {
+        return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, eventTtl, sources);
     }
 
     /**

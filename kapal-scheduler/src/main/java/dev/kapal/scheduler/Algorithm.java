@@ -36,19 +36,66 @@ public final class Algorithm {
         record Scheduled(String nodeName, int evaluated, int feasible) implements Result {
         }
 
-        /** No node fits: the message for the event and condition, and each rejected node's status. */
-        record Unschedulable(String message, Map<String, Status> statuses) implements Result {
+        /**
+         * No node fits: the message for the event and condition, each rejected node's status,
+         * and the node PostFilter (preemption) made room on, if any.
+         */
+        record Unschedulable(String message, Map<String, Status> statuses, java.util.Optional<String> nominatedNode)
+                implements Result {
+            public Unschedulable(String message, Map<String, Status> statuses) {
+                this(message, statuses, java.util.Optional.empty());
+            }
+        }
+    }
+
+    /** Pods nominated to a node (preemptors waiting for their victims to go), by node name. */
+    public interface Nominations {
+        /** The pods nominated to the node, with their requests worked out once. */
+        List<Nominated> nominatedTo(String nodeName);
+
+        /** Whether no pod is nominated anywhere (the common case: filtering skips the lookups). */
+        default boolean isEmpty() {
+            return false;
+        }
+
+        Nominations NONE = new Nominations() {
+            @Override
+            public List<Nominated> nominatedTo(String nodeName) {
+                return List.of();
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return true;
+            }
+        };
+    }
+
+    /** A nominated pod, its priority and its requests (exact and with scoring defaults). */
+    public record Nominated(Pod pod, int priority, dev.kapal.scheduler.framework.Resources exact,
+                            dev.kapal.scheduler.framework.Resources nonZero) {
+        public static Nominated of(Pod pod) {
+            return new Nominated(pod, dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod),
+                    dev.kapal.scheduler.framework.Resources.podRequests(pod, false),
+                    dev.kapal.scheduler.framework.Resources.podRequests(pod, true));
         }
     }
 
     private final ExecutorService filterPool;
     private final int parallelism;
+    private final Nominations nominations;
     private int nextStartIndex;
 
     /** @param filterPool threads for filtering large clusters; {@code parallelism} chunks at most */
     public Algorithm(ExecutorService filterPool, int parallelism) {
+        this(filterPool, parallelism, Nominations.NONE);
+    }
+
+    /** @param nominations pods of equal or higher priority nominated to a node count there while filtering */
+    public Algorithm(ExecutorService filterPool, int parallelism, Nominations nominations) {
         this.filterPool = filterPool;
         this.parallelism = Math.max(1, parallelism);
+        this.nominations = java.util.Objects.requireNonNull(nominations, "nominations");
     }
 
     /** Upstream's numFeasibleNodesToFind: all below 100 nodes, else a percentage (adaptive by default), at least 100. */
@@ -69,6 +116,8 @@ public final class Algorithm {
         if (nodes.isEmpty()) {
             return new Result.Unschedulable("no nodes available to schedule pods", Map.of());
         }
+        state.setAllNodes(nodes);
+        state.setNominatedPods(node -> withNominated(pod, node));
         PreFilterPlugin.Result pre = profile.runPreFilter(state, pod, nodes);
         if (!pre.status().isSuccess()) {
             Map<String, Status> statuses = new HashMap<>();
@@ -81,6 +130,15 @@ public final class Algorithm {
             candidates = nodes.stream().filter(node -> names.contains(node.name())).toList();
         }
         Map<String, Status> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        // A pod that preempted tries its nominated node first (upstream's evaluateNominatedNode).
+        String nominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+        if (nominated != null && !nominated.isEmpty()) {
+            for (NodeInfo node : candidates) {
+                if (node.name().equals(nominated) && filterOne(profile, state, pod, node).isSuccess()) {
+                    return new Result.Scheduled(nominated, 1, 1);
+                }
+            }
+        }
         int toFind = feasibleNodesToFind(profile.percentageOfNodesToScore(), candidates.size());
         List<NodeInfo> feasible = filter(profile, state, pod, candidates, toFind, statuses);
         if (feasible.isEmpty()) {
@@ -95,7 +153,8 @@ public final class Algorithm {
             if (!post.message().isEmpty()) {
                 message = message + " " + post.message();
             }
-            return new Result.Unschedulable(message, statuses);
+            return new Result.Unschedulable(message, statuses,
+                    post.status().isSuccess() ? post.nominatedNode() : java.util.Optional.empty());
         }
         if (feasible.size() == 1) {
             return new Result.Scheduled(feasible.getFirst().name(), statuses.size() + 1, 1);
@@ -114,6 +173,44 @@ public final class Algorithm {
         return new Result.Scheduled(feasible.get(best).name(), statuses.size() + feasible.size(), feasible.size());
     }
 
+    /**
+     * The filters for one node, as upstream's RunFilterPluginsWithNominatedPods: first with the
+     * pods of equal or higher priority nominated to the node added (so a preemptor's room is not
+     * taken), then, if that passed, without them (they may never come).
+     */
+    private Status filterOne(Profile profile, CycleState state, Pod pod, NodeInfo node) {
+        if (!nominations.isEmpty()) {
+            NodeInfo withNominated = withNominated(pod, node);
+            if (withNominated != node) {
+                Status status = profile.runFilter(state, pod, withNominated);
+                if (!status.isSuccess()) {
+                    return status;
+                }
+            }
+        }
+        return profile.runFilter(state, pod, node);
+    }
+
+    /** The node with the pods of equal or higher priority nominated to it added; the same object when there are none. */
+    private NodeInfo withNominated(Pod pod, NodeInfo node) {
+        if (nominations.isEmpty()) {
+            return node;
+        }
+        List<Nominated> nominatedHere = nominations.nominatedTo(node.name());
+        if (nominatedHere.isEmpty()) {
+            return node;
+        }
+        int priority = dev.kapal.scheduler.plugins.DefaultPreemption.priority(pod);
+        dev.kapal.scheduler.framework.PodKey self = dev.kapal.scheduler.framework.PodKey.of(pod);
+        NodeInfo withNominated = node;
+        for (Nominated other : nominatedHere) {
+            if (other.priority() >= priority && !dev.kapal.scheduler.framework.PodKey.of(other.pod()).equals(self)) {
+                withNominated = withNominated.withPod(other.pod(), other.exact(), other.nonZero());
+            }
+        }
+        return withNominated;
+    }
+
     private List<NodeInfo> filter(Profile profile, CycleState state, Pod pod, List<NodeInfo> nodes, int toFind,
                                   Map<String, Status> statuses) throws InterruptedException {
         int size = nodes.size();
@@ -124,7 +221,7 @@ public final class Algorithm {
             while (evaluated < size && feasible.size() < toFind) {
                 NodeInfo node = nodes.get((start + evaluated) % size);
                 evaluated++;
-                Status status = profile.runFilter(state, pod, node);
+                Status status = filterOne(profile, state, pod, node);
                 if (status.isSuccess()) {
                     feasible.add(node);
                 } else {
@@ -145,7 +242,7 @@ public final class Algorithm {
             chunks.add(filterPool.submit(() -> {
                 for (int offset = first; offset < size && feasibleCount.get() < toFind; offset += parallelism) {
                     NodeInfo node = nodes.get((start + offset) % size);
-                    Status status = profile.runFilter(state, pod, node);
+                    Status status = filterOne(profile, state, pod, node);
                     if (status.isSuccess()) {
                         found[offset] = node;
                         feasibleCount.incrementAndGet();

@@ -74,7 +74,11 @@ final class EventRecorder {
                         .withSource(new EventSource(component, null))
                         .withReportingComponent(component)
                         .withReportingInstance(component)
-                        .withAction(reason.equals("Scheduled") ? "Binding" : "Scheduling")
+                        .withAction(switch (reason) {
+                            case "Scheduled" -> "Binding";
+                            case "Preempted" -> "Preempting";
+                            default -> "Scheduling";
+                        })
                         .withCount(1)
                         .withFirstTimestamp(now)
                         .withLastTimestamp(now)

@@ -52,6 +52,9 @@ public final class Scheduler implements AutoCloseable {
     private final KubernetesClient client;
     private final Map<String, Profile> profiles;
     private final SchedulerCache cache = new SchedulerCache();
+    private final ClusterInformers cluster;
+    private final Nominator nominator = new Nominator();
+    private final dev.kapal.scheduler.metrics.SchedulerMetrics metrics = new dev.kapal.scheduler.metrics.SchedulerMetrics();
     private final SchedulingQueue queue;
     private final ExecutorService filterPool;
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
@@ -95,9 +98,22 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Builds the profiles from what the scheduler provides to plugins. */
+    @FunctionalInterface
+    public interface ProfileFactory {
+        /**
+         * @param binder  how the DefaultBinder writes Bindings
+         * @param cluster the listers plugins read (namespaces, services, controllers, PDBs)
+         * @param evictor how DefaultPreemption removes victims
+         */
+        List<Profile> create(dev.kapal.scheduler.plugins.DefaultBinder.BindingWriter binder, dev.kapal.scheduler.framework.ClusterView cluster,
+                             dev.kapal.scheduler.plugins.DefaultPreemption.Evictor evictor);
+    }
+
     /** A scheduler with the in-tree plugins in the default profile ({@code default-scheduler}). */
     public static Scheduler withDefaultProfile(KubernetesClient client) {
-        return new Scheduler(client, binder -> List.of(Registry.inTree(binder).defaultProfile()));
+        return new Scheduler(client, (ProfileFactory) (binder, cluster, evictor) ->
+                List.of(Registry.inTree(binder, cluster, evictor).defaultProfile()));
     }
 
     /**
@@ -105,9 +121,15 @@ public final class Scheduler implements AutoCloseable {
      */
     public Scheduler(KubernetesClient client,
                      java.util.function.Function<dev.kapal.scheduler.plugins.DefaultBinder.BindingWriter, List<Profile>> profilesFor) {
+        this(client, (ProfileFactory) (binder, cluster, evictor) -> profilesFor.apply(binder));
+    }
+
+    /** @param profiles builds the profiles; each needs a distinct {@code schedulerName} */
+    public Scheduler(KubernetesClient client, ProfileFactory profiles) {
         this.client = Objects.requireNonNull(client, "client");
+        this.cluster = new ClusterInformers(client);
         Map<String, Profile> byName = new java.util.LinkedHashMap<>();
-        for (Profile profile : profilesFor.apply(this::writeBinding)) {
+        for (Profile profile : profiles.create(this::writeBinding, cluster, this::evict)) {
             if (byName.put(profile.schedulerName(), profile) != null) {
                 throw new IllegalArgumentException("two profiles named " + profile.schedulerName());
             }
@@ -122,8 +144,28 @@ public final class Scheduler implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.algorithm = new Algorithm(filterPool, parallelism);
+        this.algorithm = new Algorithm(filterPool, parallelism, nominator);
         this.events = new EventRecorder(client, COMPONENT, background);
+        metrics.pendingPods(() -> {
+            Map<String, Integer> depths = new java.util.TreeMap<>();
+            queue.depths().forEach((where, count) -> {
+                switch (where) {
+                    case ACTIVE -> depths.merge("active", count, Integer::sum);
+                    case BACKOFF -> depths.merge("backoff", count, Integer::sum);
+                    case UNSCHEDULABLE -> depths.merge("unschedulable", count, Integer::sum);
+                    case GATED -> depths.merge("gated", count, Integer::sum);
+                    case IN_FLIGHT -> {
+                        // Being scheduled right now: upstream counts these nowhere.
+                    }
+                }
+            });
+            return depths;
+        });
+    }
+
+    /** kube-scheduler's metrics; render them into {@code /metrics}. */
+    public dev.kapal.scheduler.metrics.SchedulerMetrics metrics() {
+        return metrics;
     }
 
     public CompletableFuture<Void> ready() {
@@ -179,6 +221,7 @@ public final class Scheduler implements AutoCloseable {
             public void onDelete(Pod pod, boolean finalStateUnknown) {
                 PodKey key = PodKey.of(pod);
                 queue.delete(key);
+                nominator.remove(key);
                 boolean wasAssigned = cache.nodeOf(key).isPresent();
                 cache.removePod(key);
                 if (wasAssigned) {
@@ -187,8 +230,9 @@ public final class Scheduler implements AutoCloseable {
             }
         });
         informers.add(podInformer);
-        // Nodes first, so the first pods are scheduled against a full list of nodes.
-        nodeInformer.start().thenCompose(ignored -> podInformer.start()).toCompletableFuture()
+        // Listers and nodes first, so the first pods are scheduled against a full picture.
+        cluster.start().thenCompose(ignored -> nodeInformer.start().toCompletableFuture())
+                .thenCompose(ignored -> podInformer.start().toCompletableFuture())
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         ready.completeExceptionally(failure);
@@ -207,11 +251,42 @@ public final class Scheduler implements AutoCloseable {
                         node.getStatus() == null ? null : node.getStatus().getAllocatable());
     }
 
-    private void podChanged(Pod pod) {
+    /**
+     * The pod with {@code spec.priority} taken from its PriorityClass, as the Priority admission
+     * plugin would have set it (the API server does not resolve classes yet), and with {@code
+     * preemptionPolicy: Never} when the class says so (the API server defaults the pod's own
+     * policy, so a pod's explicit Never cannot be told from a default and is always kept);
+     * unchanged without a class name or with an unknown class.
+     */
+    private Pod withResolvedPriority(Pod pod) {
+        String className = pod.getSpec().getPriorityClassName();
+        if (className == null || className.isEmpty()) {
+            return pod;
+        }
+        var priorityClass = cluster.priorityClass(className);
+        if (priorityClass.isEmpty() || priorityClass.get().getValue() == null) {
+            return pod;
+        }
+        int value = priorityClass.get().getValue();
+        String policy = "Never".equals(priorityClass.get().getPreemptionPolicy()) ? "Never" : null;
+        if (Objects.equals(pod.getSpec().getPriority(), value)
+                && (policy == null || policy.equals(pod.getSpec().getPreemptionPolicy()))) {
+            return pod;
+        }
+        Pod resolved = new io.fabric8.kubernetes.api.model.PodBuilder(pod).editSpec().withPriority(value).endSpec().build();
+        if (policy != null) {
+            resolved.getSpec().setPreemptionPolicy(policy);
+        }
+        return resolved;
+    }
+
+    private void podChanged(Pod informed) {
+        Pod pod = withResolvedPriority(informed);
         PodKey key = PodKey.of(pod);
         String nodeName = pod.getSpec().getNodeName();
         if (nodeName != null && !nodeName.isEmpty()) {
             queue.delete(key);
+            nominator.remove(key);
             cache.addOrUpdatePod(pod);
             if (SchedulerCacheAccess.isTerminated(pod)) {
                 queue.moveAllToActiveOrBackoff("AssignedPodTerminated");
@@ -223,6 +298,7 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         if (profileFor(pod).isPresent() && !cache.isAssumed(key)) {
+            nominator.update(pod);
             queue.addOrUpdate(pod);
         }
     }
@@ -262,6 +338,7 @@ public final class Scheduler implements AutoCloseable {
         } catch (SchedulingException failure) {
             statistics.cycleNanos.addAndGet(System.nanoTime() - started);
             statistics.errors.incrementAndGet();
+            metrics.attempt(profile.schedulerName(), "error", System.nanoTime() - started);
             fail(entry, false, "running " + failure.getMessage());
             return;
         } catch (InterruptedException interrupted) {
@@ -272,7 +349,9 @@ public final class Scheduler implements AutoCloseable {
             case Algorithm.Result.Unschedulable unschedulable -> {
                 statistics.cycleNanos.addAndGet(System.nanoTime() - started);
                 statistics.unschedulable.incrementAndGet();
-                fail(entry, true, unschedulable.message());
+                metrics.attempt(profile.schedulerName(), "unschedulable", System.nanoTime() - started);
+                unschedulable.nominatedNode().ifPresent(node -> nominator.nominate(pod, node));
+                fail(entry, true, unschedulable.message(), unschedulable.nominatedNode());
             }
             case Algorithm.Result.Scheduled scheduled -> assumeAndBind(entry, profile, state, scheduled.nodeName(), started);
         }
@@ -284,6 +363,8 @@ public final class Scheduler implements AutoCloseable {
         Status reserve = profile.runReserve(state, pod, nodeName);
         Status permit = reserve.isSuccess() ? profile.runPermit(state, pod, nodeName) : reserve;
         statistics.cycleNanos.addAndGet(System.nanoTime() - started);
+        metrics.attempt(profile.schedulerName(), permit.isSuccess() ? "scheduled" : permit.isRejected() ? "unschedulable" : "error",
+                System.nanoTime() - started);
         if (!permit.isSuccess()) {
             profile.runUnreserve(state, pod, nodeName);
             cache.forget(entry.key());
@@ -299,6 +380,8 @@ public final class Scheduler implements AutoCloseable {
             }
             if (status.isSuccess()) {
                 statistics.bound.incrementAndGet();
+                metrics.podScheduled(entry.attempts(), System.nanoTime() - entry.enqueuedNanos());
+                nominator.remove(entry.key());
                 queue.done(entry.key());
                 events.record(pod, "Normal", "Scheduled", "Successfully assigned " + entry.key() + " to " + nodeName);
             } else {
@@ -311,8 +394,15 @@ public final class Scheduler implements AutoCloseable {
         });
     }
 
-    /** The event, the PodScheduled=False condition (when it changes), and the requeue. */
     private void fail(SchedulingQueue.Entry entry, boolean unschedulable, String message) {
+        fail(entry, unschedulable, message, Optional.empty());
+    }
+
+    /**
+     * The event, the PodScheduled=False condition (when it changes) with the nominated node
+     * (when preemption made room), and the requeue.
+     */
+    private void fail(SchedulingQueue.Entry entry, boolean unschedulable, String message, Optional<String> nominatedNode) {
         Pod pod = entry.pod();
         log.debug("unable to schedule {}: {}", entry.key(), message);
         queue.requeueAfterFailure(entry, unschedulable);
@@ -322,13 +412,14 @@ public final class Scheduler implements AutoCloseable {
                 .map(status -> status.getConditions()).orElse(List.of()).stream()
                 .filter(condition -> "PodScheduled".equals(condition.getType())).findFirst();
         if (current.isPresent() && "False".equals(current.get().getStatus())
-                && reason.equals(current.get().getReason()) && message.equals(current.get().getMessage())) {
+                && reason.equals(current.get().getReason()) && message.equals(current.get().getMessage())
+                && nominatedNode.isEmpty()) {
             return;
         }
-        background.execute(() -> patchCondition(pod, reason, message));
+        background.execute(() -> patchCondition(pod, reason, message, nominatedNode));
     }
 
-    private void patchCondition(Pod pod, String reason, String message) {
+    private void patchCondition(Pod pod, String reason, String message, Optional<String> nominatedNode) {
         Map<String, Object> condition = new java.util.LinkedHashMap<>();
         condition.put("type", "PodScheduled");
         condition.put("status", "False");
@@ -336,12 +427,42 @@ public final class Scheduler implements AutoCloseable {
         condition.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         condition.put("reason", reason);
         condition.put("message", message);
-        String patch = Serialization.asJson(Map.of("status", Map.of("conditions", List.of(condition))));
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("conditions", List.of(condition));
+        nominatedNode.ifPresent(node -> status.put("nominatedNodeName", node));
+        String patch = Serialization.asJson(Map.of("status", status));
         try {
             request("PATCH", podPath(pod) + "/status", "application/strategic-merge-patch+json", patch);
         } catch (RuntimeException failure) {
             log.debug("PodScheduled condition of {} not written: {}", PodKey.of(pod), failure.getMessage());
         }
+    }
+
+    /**
+     * Preempts {@code victim} as upstream does: the DisruptionTarget condition (reason
+     * PreemptionByScheduler) on its status, then a graceful delete, then the {@code Preempted}
+     * event. Runs in the background; failures are logged (the preemptor retries).
+     */
+    private void evict(Pod victim, Pod preemptor, String nodeName) {
+        metrics.preemption(1);
+        background.execute(() -> {
+            Map<String, Object> condition = new java.util.LinkedHashMap<>();
+            condition.put("type", "DisruptionTarget");
+            condition.put("status", "True");
+            condition.put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            condition.put("reason", "PreemptionByScheduler");
+            condition.put("message", profileFor(preemptor).map(Profile::schedulerName).orElse(COMPONENT)
+                    + ": preempting to accommodate a higher priority pod");
+            try {
+                request("PATCH", podPath(victim) + "/status", "application/strategic-merge-patch+json",
+                        Serialization.asJson(Map.of("status", Map.of("conditions", List.of(condition)))));
+                client.pods().inNamespace(victim.getMetadata().getNamespace()).withName(victim.getMetadata().getName()).delete();
+                events.record(victim, "Normal", "Preempted",
+                        "Preempted by pod " + preemptor.getMetadata().getUid() + " on node " + nodeName);
+            } catch (RuntimeException failure) {
+                log.warn("preempting {} for {} failed: {}", PodKey.of(victim), PodKey.of(preemptor), failure.getMessage());
+            }
+        });
     }
 
     /** POST pods/binding: the API server sets spec.nodeName and PodScheduled=True. */
@@ -389,6 +510,7 @@ public final class Scheduler implements AutoCloseable {
         running = false;
         queue.close();
         informers.forEach(SharedIndexInformer::close);
+        cluster.close();
         Thread current = loop;
         if (current != null) {
             try {

@@ -18,10 +18,18 @@ final class ApiServerComponent implements Component {
     private final ServerConfig config;
     private final CertificatesComponent certificates;
     private final DatastoreComponent datastore;
+    private final List<dev.kapal.apiserver.metrics.MetricsSource> metricsSources;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile ApiServer server;
 
     ApiServerComponent(ServerConfig config, CertificatesComponent certificates, DatastoreComponent datastore) {
+        this(config, certificates, datastore, List.of());
+    }
+
+    /** @param metricsSources other components' families, served after the API server's at {@code /metrics} */
+    ApiServerComponent(ServerConfig config, CertificatesComponent certificates, DatastoreComponent datastore,
+                       List<dev.kapal.apiserver.metrics.MetricsSource> metricsSources) {
+        this.metricsSources = List.copyOf(metricsSources);
         this.config = Objects.requireNonNull(config, "config");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.datastore = Objects.requireNonNull(datastore, "datastore");
@@ -54,7 +62,8 @@ final class ApiServerComponent implements Component {
                 EVENT_HISTORY,
                 ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES)
                 // The collector removes the orphan/foregroundDeletion finalizers DELETE then adds.
-                .withGarbageCollection(ControllerManager.selectsGarbageCollector(config.controllers()));
+                .withGarbageCollection(ControllerManager.selectsGarbageCollector(config.controllers()))
+                .withMetricsSources(metricsSources);
         server = new ApiServer(apiConfig);
         server.start();
         server.ready().whenComplete((ignored, failure) -> {

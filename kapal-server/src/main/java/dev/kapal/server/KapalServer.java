@@ -70,8 +70,10 @@ final class KapalServer {
         }
         CertificatesComponent certificates = new CertificatesComponent(config, host);
         DatastoreComponent datastore = new DatastoreComponent(config);
-        ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore);
-        SchedulerComponent scheduler = new SchedulerComponent(certificates, apiServer);
+        // The scheduler is made after the API server it talks to, but its metrics are served there.
+        SchedulerComponent.Metrics schedulerMetrics = new SchedulerComponent.Metrics();
+        ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore, List.of(schedulerMetrics));
+        SchedulerComponent scheduler = new SchedulerComponent(config, certificates, apiServer, schedulerMetrics);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
         ControllersComponent controllers = new ControllersComponent(config, certificates, apiServer);
         try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig, scheduler,

@@ -1,25 +1,51 @@
 package dev.kapal.server;
 
+import dev.kapal.apiserver.metrics.MetricsSource;
+import dev.kapal.scheduler.LeaderElectedScheduler;
 import dev.kapal.scheduler.Scheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The scheduler, talking to the API server over loopback as {@code system:kube-scheduler}.
- * Ready once its informers have synced. No leader election yet: one server runs one scheduler.
+ * The scheduler, talking to the API server over loopback as {@code system:kube-scheduler}, with
+ * leader election on the {@code kube-system/kube-scheduler} Lease (upstream's timing), so that
+ * several servers can each run one and only the holder schedules. Ready once it leads and its
+ * informers synced. Its metrics are served at the API server's {@code /metrics} through {@link
+ * Metrics}.
  */
 final class SchedulerComponent implements Component {
+    private final ServerConfig config;
     private final CertificatesComponent certificates;
     private final ApiServerComponent apiServer;
+    private final Metrics metrics;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile KubernetesClient client;
-    private volatile Scheduler scheduler;
+    private volatile LeaderElectedScheduler scheduler;
 
-    SchedulerComponent(CertificatesComponent certificates, ApiServerComponent apiServer) {
+    /**
+     * The API server's view of the scheduler's metrics: made before either component, filled when
+     * the scheduler starts, empty before (and while another server leads).
+     */
+    static final class Metrics implements MetricsSource {
+        private volatile LeaderElectedScheduler scheduler;
+
+        @Override
+        public void writeTo(StringBuilder out) {
+            LeaderElectedScheduler current = scheduler;
+            if (current != null) {
+                current.writeMetrics(out);
+            }
+        }
+    }
+
+    SchedulerComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, Metrics metrics) {
+        this.config = Objects.requireNonNull(config, "config");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.apiServer = Objects.requireNonNull(apiServer, "apiServer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -29,10 +55,16 @@ final class SchedulerComponent implements Component {
 
     @Override
     public void start() {
-        client = new LoopbackClients(certificates.pki(), apiServer.port()).forUser("system:kube-scheduler", List.of());
-        scheduler = Scheduler.withDefaultProfile(client);
-        scheduler.start();
-        Component.completeWith(ready, scheduler.ready());
+        KubernetesClient loopback = new LoopbackClients(certificates.pki(), apiServer.port()).forUser("system:kube-scheduler", List.of());
+        client = loopback;
+        // Upstream's identity: the host name and a unique suffix, so a restart is a new holder.
+        String identity = config.nodeName() + "_" + UUID.randomUUID();
+        LeaderElectedScheduler elected = new LeaderElectedScheduler(loopback, identity,
+                () -> Scheduler.withDefaultProfile(loopback), LeaderElectedScheduler.Timing.UPSTREAM);
+        scheduler = elected;
+        metrics.scheduler = elected;
+        elected.start();
+        Component.completeWith(ready, elected.ready());
     }
 
     @Override

@@ -111,6 +111,18 @@ public final class ApiMetrics {
         return registry.render();
     }
 
+    /** The API server's families, then what each source appends, in order. */
+    public byte[] render(java.util.List<MetricsSource> sources) {
+        if (sources.isEmpty()) {
+            return render();
+        }
+        StringBuilder out = new StringBuilder(new String(render(), java.nio.charset.StandardCharsets.UTF_8));
+        for (MetricsSource source : sources) {
+            source.writeTo(out);
+        }
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public String contentType() {
         return MetricsRegistry.CONTENT_TYPE;
     }

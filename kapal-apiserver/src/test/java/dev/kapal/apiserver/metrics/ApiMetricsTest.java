@@ -75,4 +75,18 @@ class ApiMetricsTest {
         assertThat(families.get("apiserver_storage_objects").samples().getFirst().value()).isEqualTo(12);
         assertThat(metrics.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
     }
+
+    @Test
+    void otherComponentsFamiliesFollowTheServersOwn() {
+        metrics.observeStore("get", 200_000);
+        MetricsSource scheduler = out -> out.append("# HELP scheduler_pending_pods Pending pods.\n")
+                .append("# TYPE scheduler_pending_pods gauge\n")
+                .append("scheduler_pending_pods{queue=\"active\"} 3\n");
+        String text = new String(metrics.render(java.util.List.of(scheduler)), StandardCharsets.UTF_8);
+        Map<String, Family> families = TextFormatParser.parse(text);
+        assertThat(families).containsKeys("kapal_store_operation_duration_seconds", "scheduler_pending_pods");
+        assertThat(families.get("scheduler_pending_pods").samples().getFirst().value()).isEqualTo(3);
+        assertThat(text.indexOf("scheduler_pending_pods")).isGreaterThan(text.indexOf("kapal_store_operation_duration_seconds"));
+        assertThat(metrics.render(java.util.List.of())).isEqualTo(metrics.render());
+    }
 }

@@ -14,6 +14,33 @@ public final class CycleState {
     private final java.util.Set<String> skipFilter = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> skipScore = ConcurrentHashMap.newKeySet();
 
+    private volatile java.util.List<NodeInfo> allNodes = java.util.List.of();
+
+    /** Every node of the cycle's snapshot (PreScore sees only the feasible ones, some plugins count over all). */
+    public java.util.List<NodeInfo> allNodes() {
+        return allNodes;
+    }
+
+    /** Set by the algorithm before PreFilter. */
+    public void setAllNodes(java.util.List<NodeInfo> nodes) {
+        this.allNodes = java.util.List.copyOf(nodes);
+    }
+
+    private volatile java.util.function.UnaryOperator<NodeInfo> withNominatedPods = java.util.function.UnaryOperator.identity();
+
+    /**
+     * The node with the pods nominated to it that count for this cycle's pod added (those of equal
+     * or higher priority): preemption's what-if runs must not give away room already promised.
+     */
+    public NodeInfo withNominatedPods(NodeInfo node) {
+        return withNominatedPods.apply(node);
+    }
+
+    /** Set by the algorithm at the start of a cycle. */
+    public void setNominatedPods(java.util.function.UnaryOperator<NodeInfo> adder) {
+        this.withNominatedPods = java.util.Objects.requireNonNull(adder, "adder");
+    }
+
     /** A typed key; plugins keep theirs in a private constant. */
     public record Key<T>(String name, Class<T> type) {
     }

@@ -15,25 +15,40 @@ import java.util.Optional;
 public final class NodeInfo {
     private final Node node;
     private final List<Pod> pods;
+    /** The requests of {@link #pods}, same order, so removing a pod never re-parses its quantities. */
+    private final List<PodRequests> podRequests;
     private final Resources requested;
     private final Resources nonZeroRequested;
     private final List<HostPort> usedPorts;
     private final Resources allocatable;
     private final long allowedPods;
+    private final List<Pod> podsWithAffinity;
+    private final List<Pod> podsWithRequiredAntiAffinity;
+    private final java.util.Map<String, Long> images;
 
-    private NodeInfo(NodeInfo previous, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
+    private record PodRequests(Resources exact, Resources nonZero) {
+    }
+
+    private NodeInfo(NodeInfo previous, List<Pod> pods, List<PodRequests> podRequests, Resources requested,
+                     Resources nonZeroRequested, List<HostPort> usedPorts) {
         this.node = previous.node;
         this.pods = List.copyOf(pods);
+        this.podRequests = List.copyOf(podRequests);
         this.requested = requested;
         this.nonZeroRequested = nonZeroRequested;
         this.usedPorts = List.copyOf(usedPorts);
         this.allocatable = previous.allocatable;
         this.allowedPods = previous.allowedPods;
+        this.images = previous.images;
+        this.podsWithAffinity = affinityPods(this.pods, false);
+        this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
     }
 
-    private NodeInfo(Node node, List<Pod> pods, Resources requested, Resources nonZeroRequested, List<HostPort> usedPorts) {
+    private NodeInfo(Node node, List<Pod> pods, List<PodRequests> podRequests, Resources requested, Resources nonZeroRequested,
+                     List<HostPort> usedPorts) {
         this.node = node;
         this.pods = List.copyOf(pods);
+        this.podRequests = List.copyOf(podRequests);
         this.requested = requested;
         this.nonZeroRequested = nonZeroRequested;
         this.usedPorts = List.copyOf(usedPorts);
@@ -47,11 +62,67 @@ public final class NodeInfo {
             podsAllowed = dev.kapal.api.quantity.Quantity.parse(raw.getAmount() + (raw.getFormat() == null ? "" : raw.getFormat())).value();
         }
         this.allowedPods = podsAllowed;
+        this.images = imagesOf(node);
+        this.podsWithAffinity = affinityPods(this.pods, false);
+        this.podsWithRequiredAntiAffinity = affinityPods(this.pods, true);
+    }
+
+    private static List<Pod> affinityPods(List<Pod> pods, boolean requiredAntiAffinityOnly) {
+        List<Pod> selected = null;
+        for (Pod pod : pods) {
+            if (requiredAntiAffinityOnly ? hasRequiredAntiAffinity(pod) : hasPodAffinity(pod)) {
+                if (selected == null) {
+                    selected = new ArrayList<>();
+                }
+                selected.add(pod);
+            }
+        }
+        return selected == null ? List.of() : List.copyOf(selected);
+    }
+
+    private static java.util.Map<String, Long> imagesOf(Node node) {
+        var status = node == null ? null : node.getStatus();
+        if (status == null || status.getImages() == null || status.getImages().isEmpty()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Long> images = new java.util.HashMap<>();
+        for (var image : status.getImages()) {
+            if (image.getNames() != null) {
+                for (String name : image.getNames()) {
+                    images.put(normalizedImageName(name), image.getSizeBytes() == null ? 0L : image.getSizeBytes());
+                }
+            }
+        }
+        return java.util.Map.copyOf(images);
+    }
+
+    /** An image name with {@code :latest} appended when it has neither tag nor digest, as upstream compares them. */
+    public static String normalizedImageName(String image) {
+        return image.lastIndexOf(':') <= image.lastIndexOf('/') ? image + ":latest" : image;
+    }
+
+    /** The images the node reports ({@code status.images}), by normalized name, with their sizes in bytes. */
+    public java.util.Map<String, Long> images() {
+        return images;
+    }
+
+    /** Whether the pod has any pod affinity or anti-affinity term, required or preferred. */
+    public static boolean hasPodAffinity(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        return affinity != null && (affinity.getPodAffinity() != null || affinity.getPodAntiAffinity() != null);
+    }
+
+    /** Whether the pod has a required pod anti-affinity term. */
+    public static boolean hasRequiredAntiAffinity(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        return affinity != null && affinity.getPodAntiAffinity() != null
+                && affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null
+                && !affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().isEmpty();
     }
 
     /** A node with no pods yet. */
     public static NodeInfo of(Node node) {
-        return new NodeInfo(node, List.of(), Resources.ZERO, Resources.ZERO, List.of());
+        return new NodeInfo(node, List.of(), List.of(), Resources.ZERO, Resources.ZERO, List.of());
     }
 
     /** A node and the given pods on it. */
@@ -84,6 +155,22 @@ public final class NodeInfo {
         return pods;
     }
 
+    /** The pods here with any pod affinity or anti-affinity (InterPodAffinity scores against them). */
+    public List<Pod> podsWithAffinity() {
+        return podsWithAffinity;
+    }
+
+    /** The pods here with required pod anti-affinity (every incoming pod must respect them). */
+    public List<Pod> podsWithRequiredAntiAffinity() {
+        return podsWithRequiredAntiAffinity;
+    }
+
+    /** The node's labels; empty when it has none. */
+    public java.util.Map<String, String> labels() {
+        var labels = node == null ? null : node.getMetadata().getLabels();
+        return labels == null ? java.util.Map.of() : labels;
+    }
+
     public Resources requested() {
         return requested;
     }
@@ -106,10 +193,15 @@ public final class NodeInfo {
     }
 
     public NodeInfo withNode(Node newNode) {
-        return new NodeInfo(newNode, pods, requested, nonZeroRequested, usedPorts);
+        return new NodeInfo(newNode, pods, podRequests, requested, nonZeroRequested, usedPorts);
     }
 
     public NodeInfo withPod(Pod pod) {
+        return withPod(pod, Resources.podRequests(pod, false), Resources.podRequests(pod, true));
+    }
+
+    /** With the pod, whose requests (exact and with scoring defaults) the caller already knows. */
+    public NodeInfo withPod(Pod pod, Resources exactRequests, Resources nonZeroRequests) {
         List<Pod> newPods = new ArrayList<>(pods.size() + 1);
         newPods.addAll(pods);
         newPods.add(pod);
@@ -119,8 +211,10 @@ public final class NodeInfo {
             ports = new ArrayList<>(usedPorts);
             ports.addAll(podPorts);
         }
-        return new NodeInfo(this, newPods, requested.plus(Resources.podRequests(pod, false)),
-                nonZeroRequested.plus(Resources.podRequests(pod, true)), ports);
+        List<PodRequests> newRequests = new ArrayList<>(podRequests.size() + 1);
+        newRequests.addAll(podRequests);
+        newRequests.add(new PodRequests(exactRequests, nonZeroRequests));
+        return new NodeInfo(this, newPods, newRequests, requested.plus(exactRequests), nonZeroRequested.plus(nonZeroRequests), ports);
     }
 
     public NodeInfo withPods(List<Pod> more) {
@@ -134,12 +228,18 @@ public final class NodeInfo {
     /** Without the pod of that key (by namespace and name); unchanged if it is not here. */
     public NodeInfo withoutPod(PodKey key) {
         List<Pod> remaining = new ArrayList<>(pods.size());
+        List<PodRequests> remainingRequests = new ArrayList<>(pods.size());
         Pod removed = null;
-        for (Pod pod : pods) {
-            if (removed == null && PodKey.of(pod).equals(key)) {
+        PodRequests removedRequests = null;
+        for (int i = 0; i < pods.size(); i++) {
+            Pod pod = pods.get(i);
+            if (removed == null && key.name().equals(pod.getMetadata().getName())
+                    && key.namespace().equals(pod.getMetadata().getNamespace())) {
                 removed = pod;
+                removedRequests = podRequests.get(i);
             } else {
                 remaining.add(pod);
+                remainingRequests.add(podRequests.get(i));
             }
         }
         if (removed == null) {
@@ -153,7 +253,17 @@ public final class NodeInfo {
                 ports.remove(port);
             }
         }
-        return new NodeInfo(this, remaining, requested.minus(Resources.podRequests(removed, false)),
-                nonZeroRequested.minus(Resources.podRequests(removed, true)), ports);
+        return new NodeInfo(this, remaining, remainingRequests, requested.minus(removedRequests.exact()),
+                nonZeroRequested.minus(removedRequests.nonZero()), ports);
+    }
+
+    /** The requests of a pod on this node as counted here (exact, then with scoring defaults); empty if it is not here. */
+    public java.util.Optional<Resources[]> requestsOf(Pod pod) {
+        for (int i = 0; i < pods.size(); i++) {
+            if (pods.get(i) == pod) {
+                return java.util.Optional.of(new Resources[] {podRequests.get(i).exact(), podRequests.get(i).nonZero()});
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -7,11 +7,16 @@ import java.util.Map;
 /**
  * Runs when no node passed the filters (preemption lives here). It may nominate a node after
  * making room; either way its message is appended to the {@code FailedScheduling} message.
+ * The profile is passed so the plugin can re-run PreFilter and Filter on what-if node views
+ * (upstream's framework handle); it must not change the cache.
  */
 public interface PostFilterPlugin extends Plugin {
-    Result postFilter(CycleState state, Pod pod, List<NodeInfo> nodes, Map<String, Status> filterStatuses);
+    Result postFilter(CycleState state, Profile profile, Pod pod, List<NodeInfo> nodes, Map<String, Status> filterStatuses);
 
-    /** @param message appended as {@code "<plugin words>: <message>"} to the failure message; empty for none */
+    /**
+     * @param nominatedNode the node the pod should wait for (room is being made there)
+     * @param message       appended to the failure message ({@code "preemption: ..."}); empty for none
+     */
     record Result(Status status, java.util.Optional<String> nominatedNode, String message) {
     }
 }

@@ -48,14 +48,22 @@ public final class Profile {
         return percentageOfNodesToScore;
     }
 
+    private final Map<Class<?>, List<?>> byExtensionPoint = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The enabled plugins implementing that extension point, in order (computed once per point). */
+    @SuppressWarnings("unchecked")
     public <T extends Plugin> List<T> pluginsOf(Class<T> extensionPoint) {
+        return (List<T>) byExtensionPoint.computeIfAbsent(extensionPoint, point -> selectPlugins(extensionPoint));
+    }
+
+    private <T extends Plugin> List<T> selectPlugins(Class<T> extensionPoint) {
         List<T> selected = new ArrayList<>();
         for (Plugin plugin : plugins) {
             if (extensionPoint.isInstance(plugin)) {
                 selected.add(extensionPoint.cast(plugin));
             }
         }
-        return selected;
+        return List.copyOf(selected);
     }
 
     public int weight(ScorePlugin plugin) {
@@ -115,7 +123,7 @@ public final class Profile {
     public PostFilterPlugin.Result runPostFilter(CycleState state, Pod pod, List<NodeInfo> nodes, Map<String, Status> statuses) {
         List<String> messages = new ArrayList<>();
         for (PostFilterPlugin plugin : pluginsOf(PostFilterPlugin.class)) {
-            PostFilterPlugin.Result result = plugin.postFilter(state, pod, nodes, statuses);
+            PostFilterPlugin.Result result = plugin.postFilter(state, this, pod, nodes, statuses);
             if (!result.message().isEmpty()) {
                 messages.add(result.message());
             }

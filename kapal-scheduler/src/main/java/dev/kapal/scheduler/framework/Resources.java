@@ -100,6 +100,22 @@ public record Resources(long milliCpu, long memory, long ephemeralStorage, Map<S
      * @param nonZero whether containers without a CPU or memory request count as the scoring defaults
      */
     public static Resources podRequests(Pod pod, boolean nonZero) {
+        // Dry runs and filters ask for the same pod object many times in a row; parsing
+        // quantities dominates, so the last answer per thread is kept (by identity).
+        Object[] last = LAST.get();
+        int slot = nonZero ? 2 : 0;
+        if (last[slot] == pod) {
+            return (Resources) last[slot + 1];
+        }
+        Resources computed = computePodRequests(pod, nonZero);
+        last[slot] = pod;
+        last[slot + 1] = computed;
+        return computed;
+    }
+
+    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[4]);
+
+    private static Resources computePodRequests(Pod pod, boolean nonZero) {
         PodSpec spec = pod.getSpec();
         Resources sum = ZERO;
         for (Container container : list(spec.getContainers())) {

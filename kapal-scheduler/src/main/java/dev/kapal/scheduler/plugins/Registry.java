@@ -9,10 +9,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Every plugin the scheduler knows, by upstream name, in the default profile's order, with
- * upstream's default score weights. Not yet here (and so not in any profile): InterPodAffinity,
- * PodTopologySpread, NodeResourcesBalancedAllocation, ImageLocality, volume plugins, and real
- * DefaultPreemption ({@link PreemptionDiagnosis} holds its place).
+ * Every plugin the scheduler knows, by upstream name, in upstream's default profile order
+ * (SchedulingGates, NodeUnschedulable, NodeName, TaintToleration, NodeAffinity, NodePorts,
+ * NodeResourcesFit, PodTopologySpread, InterPodAffinity, DefaultPreemption,
+ * NodeResourcesBalancedAllocation, ImageLocality, DefaultBinder), with upstream's default score
+ * weights (TaintToleration 3; NodeAffinity, PodTopologySpread, InterPodAffinity 2; the rest 1).
+ * Not here: the volume plugins (no volumes are scheduled yet) and PrioritySort (the queue's order).
  */
 public final class Registry {
     private final Map<String, Supplier<Plugin>> factories = new LinkedHashMap<>();
@@ -21,8 +23,23 @@ public final class Registry {
     private Registry() {
     }
 
-    /** @param binder how {@link DefaultBinder} writes Bindings */
+    /**
+     * The in-tree plugins over an empty cluster view, with an evictor that refuses: for tests of
+     * plugins that need neither listers nor preemption.
+     */
     public static Registry inTree(DefaultBinder.BindingWriter binder) {
+        return inTree(binder, dev.kapal.scheduler.framework.ClusterView.empty(), (victim, preemptor, node) -> {
+            throw new UnsupportedOperationException("this registry cannot evict pods");
+        });
+    }
+
+    /**
+     * @param binder  how {@link DefaultBinder} writes Bindings
+     * @param cluster listers for namespaces, services, controllers and PodDisruptionBudgets
+     * @param evictor how {@link DefaultPreemption} removes victims
+     */
+    public static Registry inTree(DefaultBinder.BindingWriter binder, dev.kapal.scheduler.framework.ClusterView cluster,
+                                  DefaultPreemption.Evictor evictor) {
         Registry registry = new Registry();
         registry.add(SchedulingGates.NAME, SchedulingGates::new, 0);
         registry.add(NodeUnschedulable.NAME, NodeUnschedulable::new, 0);
@@ -31,7 +48,11 @@ public final class Registry {
         registry.add(NodeAffinity.NAME, NodeAffinity::new, 2);
         registry.add(NodePorts.NAME, NodePorts::new, 0);
         registry.add(NodeResourcesFit.NAME, NodeResourcesFit::new, 1);
-        registry.add(PreemptionDiagnosis.NAME, PreemptionDiagnosis::new, 0);
+        registry.add(PodTopologySpread.NAME, () -> new PodTopologySpread(cluster), 2);
+        registry.add(InterPodAffinity.NAME, () -> new InterPodAffinity(cluster), 2);
+        registry.add(DefaultPreemption.NAME, () -> new DefaultPreemption(cluster, evictor), 0);
+        registry.add(NodeResourcesBalancedAllocation.NAME, NodeResourcesBalancedAllocation::new, 1);
+        registry.add(ImageLocality.NAME, ImageLocality::new, 1);
         registry.add(DefaultBinder.NAME, () -> new DefaultBinder(binder), 0);
         return registry;
     }

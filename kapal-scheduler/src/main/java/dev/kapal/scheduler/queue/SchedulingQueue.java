@@ -135,9 +135,20 @@ public final class SchedulingQueue {
                     active.add(entry);
                 }
                 case BACKOFF, IN_FLIGHT -> entry.pod = pod;
-                case UNSCHEDULABLE, GATED -> {
+                case GATED -> {
                     entry.pod = pod;
                     place(entry);
+                }
+                case UNSCHEDULABLE -> {
+                    // As upstream's isPodUpdated: a change of status alone (our own condition and
+                    // nominatedNodeName patches) does not make the pod fit anywhere new.
+                    boolean relevant = !java.util.Objects.equals(entry.pod.getSpec(), pod.getSpec())
+                            || !java.util.Objects.equals(entry.pod.getMetadata().getLabels(), pod.getMetadata().getLabels())
+                            || !java.util.Objects.equals(entry.pod.getMetadata().getAnnotations(), pod.getMetadata().getAnnotations());
+                    entry.pod = pod;
+                    if (relevant) {
+                        place(entry);
+                    }
                 }
             }
             changed.signalAll();
