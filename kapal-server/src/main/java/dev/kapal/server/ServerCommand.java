@@ -95,6 +95,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-agent", description = "Run the control plane only, without the node agent")
     boolean disableAgent;
 
+    @Option(names = "--sim-nodes", paramLabel = "N", defaultValue = "0", converter = Converters.Count.class,
+            description = "Also run N simulated nodes sim-0 ... sim-(N-1) in this process (default: ${DEFAULT-VALUE})")
+    int simNodes;
+
+    @Option(names = "--sim-node-capacity", paramLabel = "cpu=Q,memory=Q,pods=Q", defaultValue = "cpu=32,memory=256Gi,pods=110",
+            converter = Converters.SimNodeCapacity.class,
+            description = "Capacity of each simulated node (default: ${DEFAULT-VALUE})")
+    dev.kapal.kubelet.SimulatedNodes.Capacity simNodeCapacity;
+
     ServerCommand(Runner runner) {
         this.runner = runner;
     }
@@ -140,7 +149,9 @@ final class ServerCommand implements Callable<Integer> {
                 dns,
                 domain,
                 node,
-                disableAgent);
+                disableAgent,
+                simNodes,
+                simNodeCapacity);
     }
 
     private CommandLine.ParameterException usage(String message) {
