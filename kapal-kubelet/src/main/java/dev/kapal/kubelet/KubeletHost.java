@@ -168,6 +168,12 @@ public final class KubeletHost implements AutoCloseable {
         return nodes.values().stream().mapToInt(NodeAgent::podCount).sum();
     }
 
+    /** Whether the named node of this host has seen its {@code sim.kapal.dev/down} annotation and is silent. */
+    public boolean nodeDown(String nodeName) {
+        NodeAgent agent = nodes.get(nodeName);
+        return agent != null && agent.down();
+    }
+
     /** The status a node's kubelet last computed for a pod, for tests and benchmarks. */
     public Optional<PodStatus> computedStatus(String nodeName, String podUid) {
         return Optional.ofNullable(nodes.get(nodeName)).flatMap(node -> node.worker(podUid)).flatMap(PodWorker::desiredStatus);

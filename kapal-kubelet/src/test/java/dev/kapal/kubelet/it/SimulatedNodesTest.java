@@ -266,8 +266,9 @@ class SimulatedNodesTest {
     void aDownNodeStopsRenewingItsLeaseUntilTheAnnotationGoes() throws Exception {
         admin.nodes().withName("sim-3").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"sim.kapal.dev/down\":\"true\"}}}");
-        // Once the host saw the annotation, renewals stop: the renew time settles and stays.
-        await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(new java.util.concurrent.Callable<Boolean>() {
+        await().atMost(TIMEOUT).until(() -> host.nodeDown("sim-3"));
+        // No renewal starts once the host saw the annotation; let one already in flight land.
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(1500)).until(new java.util.concurrent.Callable<Boolean>() {
             private ZonedDateTime last;
 
             @Override
@@ -286,5 +287,6 @@ class SimulatedNodesTest {
                 "{\"metadata\":{\"annotations\":{\"sim.kapal.dev/down\":null}}}");
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
                 admin.leases().inNamespace("kube-node-lease").withName("sim-3").get().getSpec().getRenewTime()).isAfter(frozen));
+        assertThat(host.nodeDown("sim-3")).isFalse();
     }
 }
