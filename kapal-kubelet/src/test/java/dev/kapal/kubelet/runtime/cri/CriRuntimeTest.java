@@ -17,10 +17,12 @@ import dev.kapal.kubelet.runtime.PodSandboxState;
 import dev.kapal.kubelet.runtime.PodSandboxStatus;
 import dev.kapal.kubelet.runtime.RuntimeFailure;
 import dev.kapal.kubelet.runtime.containerd.ContainerdFixture;
+import dev.kapal.kubelet.runtime.containerd.ContainerdNodeRuntime;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -182,6 +184,19 @@ class CriRuntimeTest {
         } finally {
             runtime.stopPodSandbox(sandbox);
             runtime.removePodSandbox(sandbox);
+        }
+    }
+
+    @Test
+    void anExistingEndpointIsUsedAsItIs() throws Exception {
+        java.nio.file.Path elsewhere = Files.createTempDirectory("kapal-endpoint");
+        try (ContainerdNodeRuntime existing = ContainerdNodeRuntime.open(elsewhere,
+                Optional.of("unix://" + fixture.containerd().socket()), message -> { })) {
+            assertThat(existing.managed()).isEmpty();
+            assertThat(existing.runtime().version().runtimeName()).isEqualTo("containerd");
+            assertThat(elsewhere.resolve("agent/containerd")).doesNotExist();
+        } finally {
+            Files.deleteIfExists(elsewhere);
         }
     }
 
