@@ -257,6 +257,20 @@ public final class ManagedContainerd implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops supervising but leaves containerd running, as a Kapal killed with SIGKILL would: the next
+     * {@link #start} with the same settings adopts it. For tests of that adoption.
+     */
+    void abandon() {
+        synchronized (lock) {
+            closed = true;
+        }
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
+        probe.close();
+    }
+
     /** Stops supervising and stops containerd; containers (their shims) keep running. Idempotent. */
     @Override
     public void close() {
