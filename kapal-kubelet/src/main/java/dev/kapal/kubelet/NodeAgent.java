@@ -299,7 +299,8 @@ final class NodeAgent {
         String uid = pod.getMetadata().getUid();
         PodWorker worker = pods.computeIfAbsent(uid, ignored -> new PodWorker(this, pod));
         if (down) {
-            return;  // a lost node does not hear about changes; it catches up when it comes back
+            worker.remember(pod);  // a lost node does not act on changes; it catches up when it comes back
+            return;
         }
         worker.update(pod);
     }

@@ -268,10 +268,12 @@ class SimulatedNodesTest {
     }
 
     @Test
-    void aDownNodeStopsRenewingItsLeaseUntilTheAnnotationGoes() throws Exception {
+    void aDownNodeStopsRenewingItsLeaseAndWritingPodStatusUntilTheAnnotationGoes() throws Exception {
         admin.nodes().withName("sim-3").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"sim.kapal.dev/down\":\"true\"}}}");
         eventually().until(() -> host.nodeDown("sim-3"));
+        assignPodCidr("sim-3", "10.42.3.0/24");
+        admin.pods().inNamespace("default").resource(pod("unseen", "sim-3", Map.of(), null)).create();
         // No renewal starts once the host saw the annotation; let one already in flight land.
         eventually().pollInterval(Duration.ofMillis(1500)).until(new java.util.concurrent.Callable<Boolean>() {
             private ZonedDateTime last;
@@ -287,11 +289,13 @@ class SimulatedNodesTest {
         ZonedDateTime frozen = admin.leases().inNamespace("kube-node-lease").withName("sim-3").get().getSpec().getRenewTime();
         Thread.sleep(2_000);  // four renew intervals of this test's host
         assertThat(admin.leases().inNamespace("kube-node-lease").withName("sim-3").get().getSpec().getRenewTime()).isEqualTo(frozen);
+        assertThat(get("unseen").getStatus().getContainerStatuses()).as("a lost node writes no pod status").isEmpty();
 
         admin.nodes().withName("sim-3").patch(PatchContext.of(PatchType.JSON_MERGE),
                 "{\"metadata\":{\"annotations\":{\"sim.kapal.dev/down\":null}}}");
         eventually().untilAsserted(() -> assertThat(
                 admin.leases().inNamespace("kube-node-lease").withName("sim-3").get().getSpec().getRenewTime()).isAfter(frozen));
         assertThat(host.nodeDown("sim-3")).isFalse();
+        eventually().until(() -> "Running".equals(get("unseen").getStatus().getPhase()));
     }
 }
