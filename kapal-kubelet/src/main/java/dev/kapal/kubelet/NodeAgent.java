@@ -190,7 +190,17 @@ final class NodeAgent {
         ZonedDateTime now = ZonedDateTime.ofInstant(services.clock().instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
         try {
             if (lease == null) {
-                lease = leases.withName(config.name()).get();
+                try {
+                    // Usually there is none yet: create first, saving a read per node at registration.
+                    lease = leases.resource(newLease(now)).create();
+                    services.statistics().leaseRenewals.increment();
+                    return;
+                } catch (KubernetesClientException exists) {
+                    if (exists.getCode() != 409) {
+                        throw exists;
+                    }
+                    lease = leases.withName(config.name()).get();
+                }
             }
             if (lease == null) {
                 lease = leases.resource(newLease(now)).create();
@@ -289,7 +299,8 @@ final class NodeAgent {
         String uid = pod.getMetadata().getUid();
         PodWorker worker = pods.computeIfAbsent(uid, ignored -> new PodWorker(this, pod));
         if (down) {
-            return;  // a lost node does not hear about changes; it catches up when it comes back
+            worker.remember(pod);  // a lost node does not act on changes; it catches up when it comes back
+            return;
         }
         worker.update(pod);
     }

@@ -103,7 +103,7 @@ final class PodStatuses {
         PodCondition containersReady = containersReady(spec, init, app, phase, old, observation.now());
         conditions.add(ready(spec, containersReady, old, server, observation.now()));
         conditions.add(containersReady);
-        conditions.add(scheduled(server, observation.now()));
+        conditions.add(scheduled(server, old, observation.now()));
 
         PodStatus status = new PodStatus();
         status.setPhase(phase);
@@ -389,8 +389,9 @@ final class PodStatuses {
         return condition(old, "Ready", true, "", "", now);
     }
 
-    private static PodCondition scheduled(PodStatus old, Instant now) {
-        return old.getConditions().stream()
+    /** The scheduler's PodScheduled condition as the server has it, else the one this kubelet wrote before. */
+    private static PodCondition scheduled(PodStatus server, PodStatus old, Instant now) {
+        return java.util.stream.Stream.concat(server.getConditions().stream(), old.getConditions().stream())
                 .filter(existing -> "PodScheduled".equals(existing.getType()) && "True".equals(existing.getStatus()))
                 .findFirst()
                 .map(existing -> new PodConditionBuilder(existing).build())

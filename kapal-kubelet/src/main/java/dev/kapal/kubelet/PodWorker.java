@@ -125,6 +125,11 @@ final class PodWorker {
         requestSync();
     }
 
+    /** Keeps the newest version without acting on it (the node is down), for when it comes back. */
+    void remember(Pod latest) {
+        pod = latest;
+    }
+
     /** The pod object is gone from the API: tear everything down and forget the pod. */
     void deleted() {
         gone = true;

@@ -117,7 +117,8 @@ class CompositionTest {
                 throw new IllegalStateException(failure);
             }
         });
-        Thread.sleep(100);
+        // Stop while the API server is starting (not before the store started: that is another case).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.contains("start api"));
         stop.complete("SIGTERM");
 
         assertThat(started.get(5, TimeUnit.SECONDS)).isFalse();
