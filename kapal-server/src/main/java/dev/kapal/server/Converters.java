@@ -101,6 +101,30 @@ final class Converters {
         }
     }
 
+    /** A count: a non-negative decimal integer. */
+    static final class Count implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            String digits = value.trim();
+            if (!digits.matches("[0-9]{1,7}")) {
+                throw new TypeConversionException("'" + value + "' is not a count (0-9999999)");
+            }
+            return Integer.parseInt(digits);
+        }
+    }
+
+    /** {@code cpu=32,memory=256Gi,pods=110}: a simulated node's capacity; missing keys keep their default. */
+    static final class SimNodeCapacity implements ITypeConverter<dev.kapal.kubelet.SimulatedNodes.Capacity> {
+        @Override
+        public dev.kapal.kubelet.SimulatedNodes.Capacity convert(String value) {
+            try {
+                return dev.kapal.kubelet.SimulatedNodes.Capacity.parse(value);
+            } catch (IllegalArgumentException invalid) {
+                throw new TypeConversionException("'" + value + "': " + invalid.getMessage());
+            }
+        }
+    }
+
     /** The schemes {@code --datastore-endpoint} knows; anything else fails before start-up. */
     static final class DatastoreEndpoint implements ITypeConverter<String> {
         @Override

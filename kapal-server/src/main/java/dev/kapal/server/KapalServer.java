@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code kapal server}: the components of the control plane, in start order
  * (certificates, datastore, API server, admin kubeconfig, then the components that are clients of the
- * API server: scheduler, controllers), run until a stop is requested.
+ * API server: scheduler, controllers, and the simulated nodes of {@code --sim-nodes}), run until a
+ * stop is requested.
  */
 final class KapalServer {
     private static final Logger log = LoggerFactory.getLogger("kapal");
@@ -76,9 +77,12 @@ final class KapalServer {
         SchedulerComponent scheduler = new SchedulerComponent(config, certificates, apiServer, schedulerMetrics);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
         ControllersComponent controllers = new ControllersComponent(config, certificates, apiServer);
-        try (Composition composition = new Composition(List.of(certificates, datastore, apiServer, kubeconfig, scheduler,
-                controllers),
-                millisSinceLaunch)) {
+        List<Component> components = new java.util.ArrayList<>(List.of(certificates, datastore, apiServer, kubeconfig, scheduler,
+                controllers));
+        if (config.simNodes() > 0) {
+            components.add(new SimulatedNodesComponent(config, certificates, apiServer));
+        }
+        try (Composition composition = new Composition(components, millisSinceLaunch)) {
             if (composition.start(stop)) {
                 if (!config.disableAgent()) {
                     log.info("agent is not built yet; running the control plane only (--disable-agent hides this line)");

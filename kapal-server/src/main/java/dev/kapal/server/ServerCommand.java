@@ -101,6 +101,15 @@ final class ServerCommand implements Callable<Integer> {
                     + "'name' enables, '-name' disables (default: ${DEFAULT-VALUE})")
     List<String> controllers;
 
+    @Option(names = "--sim-nodes", paramLabel = "N", defaultValue = "0", converter = Converters.Count.class,
+            description = "Also run N simulated nodes sim-0 ... sim-(N-1) in this process (default: ${DEFAULT-VALUE})")
+    int simNodes;
+
+    @Option(names = "--sim-node-capacity", paramLabel = "cpu=Q,memory=Q,pods=Q", defaultValue = "cpu=32,memory=256Gi,pods=110",
+            converter = Converters.SimNodeCapacity.class,
+            description = "Capacity of each simulated node (default: ${DEFAULT-VALUE})")
+    dev.kapal.kubelet.SimulatedNodes.Capacity simNodeCapacity;
+
     ServerCommand(Runner runner) {
         this.runner = runner;
     }
@@ -159,7 +168,9 @@ final class ServerCommand implements Callable<Integer> {
                 domain,
                 node,
                 disableAgent,
-                controllers);
+                controllers,
+                simNodes,
+                simNodeCapacity);
     }
 
     private CommandLine.ParameterException usage(String message) {

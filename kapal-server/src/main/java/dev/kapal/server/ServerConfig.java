@@ -1,6 +1,7 @@
 package dev.kapal.server;
 
 import dev.kapal.apiserver.tls.InetLiterals;
+import dev.kapal.kubelet.SimulatedNodes;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -26,6 +27,8 @@ import java.util.Set;
  * @param clusterDomain      the cluster's DNS domain
  * @param nodeName           the name of this machine's Node
  * @param disableAgent       run the control plane only
+ * @param simNodes           how many simulated nodes ({@code sim-0} …) to run in this process
+ * @param simNodeCapacity    each simulated node's capacity (and allocatable)
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -42,7 +45,9 @@ public record ServerConfig(
         String clusterDomain,
         String nodeName,
         boolean disableAgent,
-        List<String> controllers) {
+        List<String> controllers,
+        int simNodes,
+        SimulatedNodes.Capacity simNodeCapacity) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -58,6 +63,21 @@ public record ServerConfig(
         Objects.requireNonNull(clusterDomain, "clusterDomain");
         Objects.requireNonNull(nodeName, "nodeName");
         controllers = List.copyOf(controllers);
+        if (simNodes < 0) {
+            throw new IllegalArgumentException("simNodes must not be negative: " + simNodes);
+        }
+        Objects.requireNonNull(simNodeCapacity, "simNodeCapacity");
+    }
+
+    /** A configuration without simulated nodes. */
+    public ServerConfig(Path dataDirectory, InetAddress bindAddress, int httpsPort, InetAddress advertiseAddress,
+                        List<String> tlsSans, Optional<Path> writeKubeconfig, Set<PosixFilePermission> kubeconfigMode,
+                        String datastoreEndpoint, Cidr clusterCidr, Cidr serviceCidr, InetAddress clusterDns,
+                        String clusterDomain, String nodeName, boolean disableAgent,
+                        List<String> controllers) {
+        this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
+                datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
+                controllers, 0, SimulatedNodes.Capacity.DEFAULT);
     }
 
     /** k3s' rule: the system location for root, the home directory for everyone else. */

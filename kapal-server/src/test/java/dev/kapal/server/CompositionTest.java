@@ -117,12 +117,8 @@ class CompositionTest {
                 throw new IllegalStateException(failure);
             }
         });
-        // Stop once the API server component started but is not ready (a fixed sleep lost this
-        // race on a busy machine: the stop came before the store was through).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!events.contains("start api") && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        // Stop while the API server is starting (not before the store started: that is another case).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.contains("start api"));
         stop.complete("SIGTERM");
 
         assertThat(started.get(5, TimeUnit.SECONDS)).isFalse();

@@ -53,7 +53,8 @@ class MainTest {
         assertThat(run("server", "--help")).isZero();
         assertThat(out.toString()).contains("--data-dir", "--https-listen-port", "--bind-address", "--advertise-address",
                 "--tls-san", "--write-kubeconfig", "--write-kubeconfig-mode", "--datastore-endpoint", "--cluster-cidr",
-                "--service-cidr", "--cluster-dns", "--cluster-domain", "--node-name", "--disable-agent");
+                "--service-cidr", "--cluster-dns", "--cluster-domain", "--node-name", "--disable-agent", "--sim-nodes",
+                "--sim-node-capacity");
         assertThat(started).isEmpty();
     }
 
@@ -148,6 +149,33 @@ class MainTest {
         assertThat(config.disableAgent()).isTrue();
         assertThat(config.controllers()).containsExactly("*", "-serviceaccount");
         assertThat(config.localServerUrl(7443)).isEqualTo("https://127.0.0.1:7443");
+    }
+
+    @Test
+    void simulatedNodesAreOffByDefaultAndConfiguredByTheirFlags() {
+        ServerConfig defaults = startedWith("server");
+        assertThat(defaults.simNodes()).isZero();
+        assertThat(defaults.simNodeCapacity()).isEqualTo(dev.kapal.kubelet.SimulatedNodes.Capacity.DEFAULT);
+        started.clear();
+
+        ServerConfig config = startedWith("server", "--sim-nodes", "200", "--sim-node-capacity", "cpu=8,memory=32Gi");
+        assertThat(config.simNodes()).isEqualTo(200);
+        assertThat(config.simNodeCapacity().cpu()).isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("8"));
+        assertThat(config.simNodeCapacity().memory()).isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("32Gi"));
+        assertThat(config.simNodeCapacity().pods()).as("unset keys keep the default")
+                .isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("110"));
+
+        for (List<String> flags : List.of(List.of("--sim-nodes", "-1"), List.of("--sim-nodes", "many"),
+                List.of("--sim-node-capacity", "gpu=1"), List.of("--sim-node-capacity", "cpu=lots"),
+                List.of("--sim-node-capacity", "cpu"), List.of("--sim-node-capacity", "pods=0"))) {
+            StringWriter errors = new StringWriter();
+            List<String> args = new ArrayList<>(List.of("server"));
+            args.addAll(flags);
+            int status = Main.execute(args.toArray(String[]::new), new PrintWriter(new StringWriter()),
+                    new PrintWriter(errors, true), Map.of(), ignored -> 0);
+            assertThat(status).as(String.join(" ", flags)).isEqualTo(2);
+            assertThat(errors.toString().lines()).as(String.join(" ", flags)).hasSize(1);
+        }
     }
 
     @Test

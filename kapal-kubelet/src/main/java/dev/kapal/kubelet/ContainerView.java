@@ -1,0 +1,27 @@
+package dev.kapal.kubelet;
+
+import dev.kapal.kubelet.runtime.ContainerStatus;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the kubelet knows about one container of a pod when it writes the pod's status: the
+ * current runtime container (if one was created), the previous attempt's final state (the API's
+ * {@code lastState}), the restart count, and the back-off the next restart waits for.
+ *
+ * @param backOff present while a restart waits: the message of the {@code CrashLoopBackOff}
+ *                waiting state ({@code back-off 10s restarting failed container=…})
+ */
+record ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous,
+                     int restartCount, Optional<String> backOff) {
+    ContainerView {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(backOff, "backOff");
+    }
+
+    static ContainerView notCreated(String name) {
+        return new ContainerView(name, Optional.empty(), Optional.empty(), 0, Optional.empty());
+    }
+}

@@ -1,0 +1,364 @@
+package dev.kapal.kubelet;
+
+import dev.kapal.kubelet.runtime.ContainerEvent;
+import dev.kapal.kubelet.runtime.NodeRuntime;
+import dev.kapal.kubelet.runtime.RuntimeVersion;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of a {@link KubeletHost}: registers the Node, keeps its Lease in
+ * {@code kube-node-lease} renewed, reports node status, and owns the {@link PodWorker}s of the
+ * pods bound to it.
+ *
+ * <p>Heartbeats as the kubelet with leases makes them: the Lease ({@code leaseDurationSeconds}
+ * 40) is renewed every 10 s; node status is computed every 10 s
+ * ({@code nodeStatusUpdateFrequency}) and patched only when it changed, or when 5 min
+ * ({@code nodeStatusReportFrequency}) passed since the last report. Each node's ticks start at a
+ * random offset within the period, so thousands of nodes spread their writes evenly.
+ *
+ * <p>With {@link NodeConfig#honourDownAnnotation()}, the annotation
+ * {@code sim.kapal.dev/down: "true"} on the Node makes this node behave as lost: no lease
+ * renewals, no status reports, no pod status writes, pod changes unseen. Removing it resumes all
+ * of these at once.
+ */
+final class NodeAgent {
+    private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+    static final String LEASE_NAMESPACE = "kube-node-lease";
+
+    private final NodeConfig config;
+    private final NodeRuntime runtime;
+    private final KubeletHost.Services services;
+    private final RuntimeVersion version;
+    private final ConcurrentHashMap<String, PodWorker> pods = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, PodWorker> bySandbox = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> registered = new CompletableFuture<>();
+    private final SerialTask leaseTask;
+    private final SerialTask statusTask;
+    private final List<ScheduledFuture<?>> ticks = new ArrayList<>();
+    private volatile boolean down;
+    private volatile String podCidr;
+    private volatile String nodeUid;
+    private volatile AutoCloseable eventSubscription;
+
+    // Owned by renewLease().
+    private Lease lease;
+    // Owned by reportStatus().
+    private NodeStatus reported;
+    private Instant reportedAt;
+    private volatile boolean forceReport;
+
+    NodeAgent(NodeConfig config, NodeRuntime runtime, KubeletHost.Services services) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.services = Objects.requireNonNull(services, "services");
+        this.version = runtime.version();
+        this.leaseTask = new SerialTask(services.apiExecutor(), this::renewLease);
+        this.statusTask = new SerialTask(services.apiExecutor(), this::reportStatus);
+    }
+
+    NodeConfig config() {
+        return config;
+    }
+
+    NodeRuntime runtime() {
+        return runtime;
+    }
+
+    KubeletHost.Services services() {
+        return services;
+    }
+
+    String runtimeName() {
+        return version.runtimeName();
+    }
+
+    boolean down() {
+        return down;
+    }
+
+    CompletableFuture<Void> registered() {
+        return registered;
+    }
+
+    int podCount() {
+        return pods.size();
+    }
+
+    Optional<PodWorker> worker(String uid) {
+        return Optional.ofNullable(pods.get(uid));
+    }
+
+    // ---------------------------------------------------------------- registration and heartbeats
+
+    /** Registers the Node (on the API executor), then starts the heartbeat ticks. */
+    void start() {
+        eventSubscription = runtime.containerEvents(this::onContainerEvent);
+        services.apiExecutor().execute(this::register);
+    }
+
+    private void register() {
+        KubernetesClient client = services.client();
+        try {
+            Node node;
+            try {
+                node = client.nodes().resource(NodeStatuses.initialNode(config)).create();
+            } catch (KubernetesClientException failure) {
+                if (failure.getCode() != 409) {
+                    throw failure;
+                }
+                // Registered before (a restart): make sure the labels and annotations this kubelet owns are there.
+                node = client.nodes().withName(config.name()).get();
+                Map<String, String> labels = NodeStatuses.missing(config.labels(), node.getMetadata().getLabels());
+                Map<String, String> annotations = NodeStatuses.missing(config.annotations(), node.getMetadata().getAnnotations());
+                if (!labels.isEmpty() || !annotations.isEmpty()) {
+                    node = client.nodes().withName(config.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            Serialization.asJson(Map.of("metadata", Map.of("labels", labels, "annotations", annotations))));
+                }
+                if (node.getStatus() != null && !node.getStatus().getConditions().isEmpty()) {
+                    reported = node.getStatus();
+                }
+            }
+            nodeUid = node.getMetadata().getUid();
+            nodeChanged(node);
+            forceReport = true;
+            reportStatus();
+            renewLease();
+            registered.complete(null);
+            scheduleTicks();
+        } catch (RuntimeException failure) {
+            log.debug("registering node {}: {}", config.name(), failure.toString());
+            try {
+                services.timers().schedule(() -> services.apiExecutor().execute(this::register), 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                registered.completeExceptionally(failure);
+            }
+        }
+    }
+
+    private void scheduleTicks() {
+        KubeletHost.Options options = services.options();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long renew = options.leaseRenewInterval().toMillis();
+        long update = options.statusUpdateFrequency().toMillis();
+        synchronized (ticks) {
+            ticks.add(services.timers().scheduleAtFixedRate(() -> {
+                if (!down) {
+                    leaseTask.request();
+                }
+            }, random.nextLong(1, renew + 1), renew, TimeUnit.MILLISECONDS));
+            ticks.add(services.timers().scheduleAtFixedRate(() -> {
+                if (!down) {
+                    statusTask.request();
+                }
+            }, random.nextLong(1, update + 1), update, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void renewLease() {
+        if (down) {
+            return;
+        }
+        KubernetesClient client = services.client();
+        var leases = client.leases().inNamespace(LEASE_NAMESPACE);
+        ZonedDateTime now = ZonedDateTime.ofInstant(services.clock().instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        try {
+            if (lease == null) {
+                try {
+                    // Usually there is none yet: create first, saving a read per node at registration.
+                    lease = leases.resource(newLease(now)).create();
+                    services.statistics().leaseRenewals.increment();
+                    return;
+                } catch (KubernetesClientException exists) {
+                    if (exists.getCode() != 409) {
+                        throw exists;
+                    }
+                    lease = leases.withName(config.name()).get();
+                }
+            }
+            if (lease == null) {
+                lease = leases.resource(newLease(now)).create();
+            } else {
+                Lease renewed = new LeaseBuilder(lease).editSpec()
+                        .withHolderIdentity(config.name())
+                        .withLeaseDurationSeconds((int) services.options().leaseDuration().toSeconds())
+                        .withRenewTime(now).endSpec().build();
+                if (nodeUid != null && renewed.getMetadata().getOwnerReferences().isEmpty()) {
+                    renewed.getMetadata().setOwnerReferences(List.of(ownerReference()));
+                }
+                lease = leases.resource(renewed).update();
+            }
+            services.statistics().leaseRenewals.increment();
+        } catch (KubernetesClientException failure) {
+            // A conflict or a deleted lease: read it again on the next renewal.
+            lease = null;
+            log.debug("renewing the lease of {}: {}", config.name(), failure.getMessage());
+        }
+    }
+
+    private Lease newLease(ZonedDateTime now) {
+        LeaseBuilder builder = new LeaseBuilder()
+                .withNewMetadata().withName(config.name()).withNamespace(LEASE_NAMESPACE).endMetadata()
+                .withNewSpec()
+                    .withHolderIdentity(config.name())
+                    .withLeaseDurationSeconds((int) services.options().leaseDuration().toSeconds())
+                    .withRenewTime(now)
+                .endSpec();
+        if (nodeUid != null) {
+            builder.editMetadata().withOwnerReferences(ownerReference()).endMetadata();
+        }
+        return builder.build();
+    }
+
+    private io.fabric8.kubernetes.api.model.OwnerReference ownerReference() {
+        return new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node").withName(config.name()).withUid(nodeUid).build();
+    }
+
+    private void reportStatus() {
+        if (down) {
+            return;
+        }
+        Instant now = services.clock().instant();
+        NodeStatus status = NodeStatuses.status(config, version, runtime.status(), Optional.ofNullable(reported), now);
+        boolean due = forceReport || reported == null || reportedAt == null
+                || !now.isBefore(reportedAt.plus(services.options().statusReportFrequency()))
+                || !NodeStatuses.sameExceptHeartbeats(status, reported);
+        if (!due) {
+            return;
+        }
+        try {
+            services.client().nodes().withName(config.name()).subresource("status")
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), Serialization.asJson(Map.of("status", status)));
+            reported = status;
+            reportedAt = now;
+            forceReport = false;
+            services.statistics().nodeStatusReports.increment();
+        } catch (KubernetesClientException failure) {
+            log.debug("reporting the status of {}: {}", config.name(), failure.getMessage());
+            if (!registered.isDone()) {
+                throw failure;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- informer events
+
+    /** The node informer saw this node (added or changed). */
+    void nodeChanged(Node node) {
+        boolean nowDown = config.honourDownAnnotation() && node.getMetadata().getAnnotations() != null
+                && "true".equals(node.getMetadata().getAnnotations().get(NodeConfig.DOWN_ANNOTATION));
+        boolean resumed = down && !nowDown;
+        down = nowDown;
+        if (resumed) {
+            forceReport = true;
+            leaseTask.request();
+            statusTask.request();
+            pods.values().forEach(worker -> {
+                worker.requestSync();
+                worker.requestStatusWrite();
+            });
+        }
+        String cidr = node.getSpec() == null ? null : node.getSpec().getPodCIDR();
+        if (cidr != null && !cidr.equals(podCidr)) {
+            podCidr = cidr;
+            services.syncExecutor().execute(() -> {
+                runtime.updateRuntimeConfig(cidr);
+                pods.values().forEach(PodWorker::networkChanged);
+            });
+        }
+    }
+
+    /** A pod bound to this node was added or changed. */
+    void podChanged(Pod pod) {
+        String uid = pod.getMetadata().getUid();
+        PodWorker worker = pods.computeIfAbsent(uid, ignored -> new PodWorker(this, pod));
+        if (down) {
+            worker.remember(pod);  // a lost node does not act on changes; it catches up when it comes back
+            return;
+        }
+        worker.update(pod);
+    }
+
+    /** A pod bound to this node is gone from the API. */
+    void podDeleted(Pod pod) {
+        PodWorker worker = pods.get(pod.getMetadata().getUid());
+        if (worker != null) {
+            worker.deleted();
+        }
+    }
+
+    void forget(PodWorker worker) {
+        pods.remove(worker.uid(), worker);
+    }
+
+    void sandboxCreated(String sandboxId, PodWorker worker) {
+        bySandbox.put(sandboxId, worker);
+    }
+
+    void sandboxRemoved(String sandboxId) {
+        bySandbox.remove(sandboxId);
+    }
+
+    private void onContainerEvent(ContainerEvent event) {
+        if (event.type() == ContainerEvent.Type.CONTAINER_STOPPED_EVENT) {
+            PodWorker worker = bySandbox.get(event.podSandboxId());
+            if (worker != null) {
+                worker.requestSync();
+            }
+        }
+    }
+
+    void close() {
+        synchronized (ticks) {
+            ticks.forEach(tick -> tick.cancel(false));
+        }
+        Component.closeQuietly(eventSubscription);
+        runtime.close();
+    }
+
+    /** Small closing helper. */
+    static final class Component {
+        private Component() {
+        }
+
+        static void closeQuietly(AutoCloseable closeable) {
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // Closing only releases memory here.
+                }
+            }
+        }
+    }
+
+    Duration leaseDuration() {
+        return services.options().leaseDuration();
+    }
+}

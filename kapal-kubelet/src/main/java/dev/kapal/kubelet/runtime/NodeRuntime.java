@@ -1,0 +1,141 @@
+package dev.kapal.kubelet.runtime;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A node's container runtime, in the shape of the CRI {@code runtime.v1} ImageService and
+ * RuntimeService. The kubelet core drives pods only through this seam; implementations are the
+ * in-memory simulation ({@code runtime.sim.SimRuntime}) and, later, containerd over gRPC.
+ *
+ * <p>Contract (as the CRI's):
+ * <ul>
+ *   <li>Identifiers are opaque strings chosen by the runtime, unique for its lifetime.</li>
+ *   <li>{@link #createContainer} does not pull: the image must have been pulled first, else
+ *       {@link RuntimeFailure.Code#NOT_FOUND}. A container is created in a READY sandbox only.</li>
+ *   <li>A container moves CREATED → RUNNING → EXITED, never back; restarting means a new
+ *       container with a higher {@link ContainerMetadata#attempt()}.</li>
+ *   <li>Stop and remove calls are idempotent: stopping an exited container, or removing what is
+ *       already gone, succeeds. Stopping a sandbox stops its containers; removing a sandbox removes
+ *       them; status calls on unknown ids answer empty.</li>
+ *   <li>{@link #runPodSandbox} sets up the network: it fails ({@code FAILED_PRECONDITION}) while the
+ *       runtime has no pod CIDR to take addresses from (see {@link #updateRuntimeConfig}), as a
+ *       CNI host-local range would.</li>
+ *   <li>Calls may block (a real runtime does I/O); callers run them off event threads. Every
+ *       method is safe to call from many threads.</li>
+ *   <li>{@link #containerEvents} delivers state changes the runtime makes on its own (a container
+ *       exiting), so the kubelet need not poll; listeners must return quickly.</li>
+ * </ul>
+ * Exec, attach, port-forward, logs and stats ({@code Exec}, {@code Attach}, {@code PortForward},
+ * {@code ContainerStats}, {@code ReopenContainerLog}) are later additions, with the containerd
+ * runtime that needs them.
+ */
+public interface NodeRuntime extends AutoCloseable {
+
+    /** CRI {@code ListPodSandbox} filter; empty parts match everything. */
+    record PodSandboxFilter(Optional<String> id, Optional<PodSandboxState> state, Map<String, String> labelSelector) {
+        public static final PodSandboxFilter ALL = new PodSandboxFilter(Optional.empty(), Optional.empty(), Map.of());
+
+        public PodSandboxFilter {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(state, "state");
+            labelSelector = Map.copyOf(labelSelector);
+        }
+    }
+
+    /** CRI {@code ListContainers} filter; empty parts match everything. */
+    record ContainerFilter(Optional<String> id, Optional<ContainerState> state, Optional<String> podSandboxId,
+                           Map<String, String> labelSelector) {
+        public static final ContainerFilter ALL = new ContainerFilter(Optional.empty(), Optional.empty(), Optional.empty(), Map.of());
+
+        public ContainerFilter {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(podSandboxId, "podSandboxId");
+            labelSelector = Map.copyOf(labelSelector);
+        }
+
+        public static ContainerFilter inSandbox(String podSandboxId) {
+            return new ContainerFilter(Optional.empty(), Optional.empty(), Optional.of(podSandboxId), Map.of());
+        }
+    }
+
+    // ---------------------------------------------------------------- RuntimeService: runtime
+
+    /** CRI {@code Version}. */
+    RuntimeVersion version();
+
+    /** CRI {@code Status}: whether the runtime and its network are ready. */
+    RuntimeStatus status();
+
+    /** CRI {@code UpdateRuntimeConfig}: the node's pod CIDR, from {@code spec.podCIDR}. */
+    void updateRuntimeConfig(String podCidr);
+
+    // ---------------------------------------------------------------- ImageService
+
+    /** CRI {@code PullImage}: returns the image reference (digest form) now stored. */
+    String pullImage(ImageSpec image);
+
+    /** CRI {@code ImageStatus}: the image if stored. */
+    Optional<Image> imageStatus(ImageSpec image);
+
+    /** CRI {@code ListImages}. */
+    List<Image> listImages();
+
+    /** CRI {@code RemoveImage}; idempotent. */
+    void removeImage(ImageSpec image);
+
+    // ---------------------------------------------------------------- RuntimeService: sandboxes
+
+    /** CRI {@code RunPodSandbox}: creates and starts a sandbox, networked; returns its id. */
+    String runPodSandbox(PodSandboxConfig config);
+
+    /** CRI {@code StopPodSandbox}: stops its containers and releases its network; idempotent. */
+    void stopPodSandbox(String podSandboxId);
+
+    /** CRI {@code RemovePodSandbox}: removes it and its containers; idempotent. */
+    void removePodSandbox(String podSandboxId);
+
+    /** CRI {@code PodSandboxStatus}. */
+    Optional<PodSandboxStatus> podSandboxStatus(String podSandboxId);
+
+    /** CRI {@code ListPodSandbox}. */
+    List<PodSandboxStatus> listPodSandbox(PodSandboxFilter filter);
+
+    // ---------------------------------------------------------------- RuntimeService: containers
+
+    /** CRI {@code CreateContainer} in a ready sandbox; returns the container's id. */
+    String createContainer(String podSandboxId, ContainerConfig config, PodSandboxConfig sandboxConfig);
+
+    /** CRI {@code StartContainer}: the container must be CREATED. */
+    void startContainer(String containerId);
+
+    /**
+     * CRI {@code StopContainer}: asks the container to stop and kills it after {@code timeout};
+     * returns when it has exited. Idempotent.
+     */
+    void stopContainer(String containerId, Duration timeout);
+
+    /** CRI {@code RemoveContainer}; stops it first if running; idempotent. */
+    void removeContainer(String containerId);
+
+    /** CRI {@code ListContainers}. */
+    List<ContainerStatus> listContainers(ContainerFilter filter);
+
+    /** CRI {@code ContainerStatus}. */
+    Optional<ContainerStatus> containerStatus(String containerId);
+
+    /**
+     * CRI {@code GetContainerEvents}: {@code listener} hears every later container event until the
+     * returned handle is closed.
+     */
+    AutoCloseable containerEvents(Consumer<ContainerEvent> listener);
+
+    /** Releases what the runtime holds (connections, timers); containers are left as they are. */
+    @Override
+    void close();
+}
