@@ -58,9 +58,9 @@ public final class OpenApi {
     private final Clock clock;
     private final AtomicReference<Generation> cache = new AtomicReference<>(new Generation(-1, null, Map.of(), null, null));
 
-    /** Publishes every kind as its envelope ({@link EnvelopeSchemaSource}). */
+    /** Publishes built-in kinds from the model and custom resources from their CRDs ({@link ModelSchemaSource}). */
     public OpenApi(ResourceRegistry registry) {
-        this(registry, EnvelopeSchemaSource.INSTANCE, Clock.systemUTC());
+        this(registry, ModelSchemaSource.INSTANCE, Clock.systemUTC());
     }
 
     /** @param clock for the {@code Expires} header of hashed URLs */

@@ -96,7 +96,7 @@ class OpenApiTest {
     void fullSchemasOfBuiltinsAdvertiseStrategicMergePatchButCustomResourcesNever() {
         ResourceRegistry registry = builtins();
         registry.register(List.of(widgets("v1")));
-        SchemaSource full = (kind, name, builtin) -> new KindSchema(EnvelopeSchemaSource.envelope(kind), Map.of(),
+        SchemaSource full = (kind, name, builtin, published) -> new KindSchema(EnvelopeSchemaSource.envelope(kind), Map.of(),
                 KindSchema.Coverage.FULL);
         KubectlProbes kubectl = new KubectlProbes(new OpenApi(registry, full, CLOCK));
 
@@ -336,11 +336,11 @@ class OpenApiTest {
     void documentsRenderOncePerGeneration() {
         ResourceRegistry registry = builtins();
         List<GroupVersionKind> asked = new ArrayList<>();
-        SchemaSource counting = (kind, name, builtin) -> {
+        SchemaSource counting = (kind, name, builtin, published) -> {
             synchronized (asked) {
                 asked.add(kind);
             }
-            return EnvelopeSchemaSource.INSTANCE.schema(kind, name, builtin);
+            return EnvelopeSchemaSource.INSTANCE.schema(kind, name, builtin, published);
         };
         OpenApi openApi = new OpenApi(registry, counting, CLOCK);
 
