@@ -223,6 +223,18 @@ public final class ModelCatalogue {
         byDefinition.forEach((name, list) -> builder.definitions.get(name)
                 .set("x-kubernetes-group-version-kind", Schemas.groupVersionKinds(list)));
         rootClasses.forEach((kind, type) -> builder.patchExtensions(type, PatchMeta.builtin().root(kind), new HashSet<>()));
+        Map<String, String> metaDescriptions = new HashMap<>();
+        META_CLASSES.forEach((simple, name) -> {
+            try {
+                ApiModel model = Class.forName(MODELS + simple, false, ModelCatalogue.class.getClassLoader()).getAnnotation(ApiModel.class);
+                if (model != null) {
+                    metaDescriptions.put(name, model.description());
+                }
+            } catch (ClassNotFoundException absent) {
+                // no documentation to borrow
+            }
+        });
+        builder.describeReferringFields(metaDescriptions);
         return new ModelCatalogue(Map.copyOf(builder.definitions), Map.copyOf(kinds));
     }
 
@@ -324,6 +336,38 @@ public final class ModelCatalogue {
             }
         }
 
+        /**
+         * A v3 schema that is one of several JSON types (upstream's Quantity and IntOrString);
+         * kubectl explain then names the type rather than a JSON type. Swagger 2.0 writes a string.
+         */
+        private static ObjectNode oneOf(ObjectNode schema, String... types) {
+            var array = schema.putArray("oneOf");
+            for (String type : types) {
+                array.addObject().put("type", type);
+            }
+            return schema;
+        }
+
+        /**
+         * The model documents a field of a named type on the type only; give such fields the type's
+         * description rather than none (upstream has a sentence of its own there).
+         */
+        void describeReferringFields(Map<String, String> metaDescriptions) {
+            for (ObjectNode definition : definitions.values()) {
+                definition.path("properties").forEach(property -> {
+                    if (property instanceof ObjectNode object && !object.has("description") && object.has("$ref")) {
+                        String target = object.get("$ref").asText().substring(Schemas.V3_REF_PREFIX.length());
+                        ObjectNode referenced = definitions.get(target);
+                        String description = referenced != null ? referenced.path("description").asText("")
+                                : metaDescriptions.getOrDefault(target, "");
+                        if (!description.isEmpty()) {
+                            describeProperty(object, description);
+                        }
+                    }
+                });
+            }
+        }
+
         /** Upstream documents a referenced type's field with {@code allOf: [$ref]} beside the description. */
         static void describeProperty(ObjectNode property, String description) {
             if (property.has("$ref")) {
@@ -368,13 +412,15 @@ public final class ModelCatalogue {
                 return Schemas.ref(MICRO_TIME_FIELDS.contains(fieldKey) ? MetaSchemas.MICRO_TIME : MetaSchemas.TIME);
             }
             if (raw.getName().equals("io.kubernetes.client.custom.Quantity")) {
-                definitions.putIfAbsent(QUANTITY, Schemas.string().put("description",
-                        "A fixed-point number with a suffix (such as 500m, 1Gi or 1e3): how Kubernetes writes amounts of CPU, memory and other resources."));
+                definitions.putIfAbsent(QUANTITY, oneOf(Json.object().put("description",
+                        "A fixed-point number with a suffix (such as 500m, 1Gi or 1e3): how Kubernetes writes amounts of CPU, memory and other resources."),
+                        "string", "number"));
                 return Schemas.ref(QUANTITY);
             }
             if (raw.getName().equals("io.kubernetes.client.custom.IntOrString")) {
-                definitions.putIfAbsent(INT_OR_STRING, Schemas.string().put("format", "int-or-string").put("description",
-                        "An integer or a string (such as a port number or a port name, a count or a percentage)."));
+                definitions.putIfAbsent(INT_OR_STRING, oneOf(Json.object().put("format", "int-or-string").put("description",
+                        "An integer or a string (such as a port number or a port name, a count or a percentage)."),
+                        "integer", "string"));
                 return Schemas.ref(INT_OR_STRING);
             }
             if (raw.isEnum()) {

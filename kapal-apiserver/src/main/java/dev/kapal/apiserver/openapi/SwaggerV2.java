@@ -37,6 +37,11 @@ final class SwaggerV2 {
                     .forEach(entry -> paths.put(entry.getKey(), pathItem((ObjectNode) entry.getValue())));
             document.document().get("components").get("schemas").properties().forEach(entry -> {
                 ObjectNode schema = (ObjectNode) rewriteReferences(entry.getValue());
+                if (schema.has("oneOf") && !schema.has("type")) {
+                    // Quantity and IntOrString: Swagger 2.0 has no oneOf; upstream writes a string there.
+                    schema.remove("oneOf");
+                    schema.put("type", "string");
+                }
                 if (document.customResourceSchemas().contains(entry.getKey())) {
                     schema = CustomResourceSchemasV2.convert(schema);
                 }

@@ -113,7 +113,9 @@ class OpenApiTest {
         assertThat(deployment.path("type").asText()).isEqualTo("object");
         assertThat(deployment.path("x-kubernetes-group-version-kind"))
                 .containsExactly(Json.object().put("group", "apps").put("kind", "Deployment").put("version", "v1"));
-        assertThat(deployment.path("properties").path("metadata").path("$ref").asText())
+        JsonNode metadata = deployment.path("properties").path("metadata");
+        // A documented reference is written as upstream's v3 does: allOf with the reference, beside the description.
+        assertThat(metadata.has("allOf") ? metadata.path("allOf").get(0).path("$ref").asText() : metadata.path("$ref").asText())
                 .isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         assertThat(deployment.path("properties").has("apiVersion")).isTrue();
         assertThat(deployment.path("properties").has("kind")).isTrue();
@@ -377,9 +379,12 @@ class OpenApiTest {
 
         JsonNode deployment = schemas.path("io.k8s.api.apps.v1.Deployment");
         assertThat(deployment.path("description").asText()).startsWith("Deployment enables declarative updates");
-        // The model documents fields of a named type on the type, not on the field: a plain reference.
-        assertThat(deployment.path("properties").path("spec").path("$ref").asText())
+        // The model documents fields of a named type on the type only: the field borrows the type's words.
+        assertThat(deployment.path("properties").path("spec").path("allOf").get(0).path("$ref").asText())
                 .isEqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec");
+        assertThat(deployment.path("properties").path("spec").path("description").asText())
+                .startsWith("DeploymentSpec is the specification of the desired behavior");
+        assertThat(deployment.path("properties").path("metadata").path("description").asText()).startsWith("ObjectMeta is metadata");
         assertThat(schemas.path("io.k8s.api.apps.v1.DeploymentSpec").path("properties").path("minReadySeconds")
                 .path("description").asText()).startsWith("Minimum number of seconds");
         // What the kind refers to comes along, core types under core's name.
@@ -397,6 +402,10 @@ class OpenApiTest {
         assertThat(v2.path("properties").path("spec").path("$ref").asText()).isEqualTo("#/definitions/io.k8s.api.apps.v1.DeploymentSpec");
         assertThat(v2.path("properties").path("spec").has("allOf")).isFalse();
         assertThat(swagger.path("definitions").path("io.k8s.api.core.v1.PodSpec").path("required").toString()).isEqualTo("[\"containers\"]");
+        JsonNode quantity = swagger.path("definitions").path(ModelCatalogue.QUANTITY);
+        assertThat(quantity.path("type").asText()).isEqualTo("string");
+        assertThat(quantity.has("oneOf")).isFalse();
+        assertThat(schemas.path(ModelCatalogue.QUANTITY).has("type")).isFalse();
     }
 
     @Test
