@@ -2,105 +2,71 @@ package dev.kapal.apiserver.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.gson.annotations.SerializedName;
-import dev.kapal.api.GroupVersion;
 import dev.kapal.api.GroupVersionKind;
 import dev.kapal.api.Json;
-import dev.kapal.api.patch.PatchMeta;
-import dev.kapal.api.patch.PatchMetaField;
-import dev.kapal.api.patch.PatchMetaType;
-import dev.kapal.apiserver.kinds.BuiltinKinds;
-import io.swagger.annotations.ApiModel;
-import io.swagger.annotations.ApiModelProperty;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The OpenAPI schemas of the built-in kinds, read by reflection from the Kubernetes 1.33 model
- * classes of client-java ({@code io.kubernetes.client.openapi.models}): their json names
- * ({@code @SerializedName}), Java types, required fields ({@code openapiRequiredFields}) and
- * documentation ({@code @ApiModel}, {@code @ApiModelProperty}), which client-java generates from
- * upstream's own OpenAPI document. Definitions are named as upstream names them
- * ({@code io.k8s.api.core.v1.PodSpec}); meta types map onto {@link MetaSchemas}; patch extensions
- * come from {@link PatchMeta#builtin()} and kinds get {@code x-kubernetes-group-version-kind}.
+ * The OpenAPI schemas of the built-in kinds as Kubernetes 1.33 documents them: every type a kind
+ * refers to, named as upstream names it ({@code io.k8s.api.core.v1.PodSpec}), with descriptions,
+ * required fields, types, references, patch extensions and, on kinds,
+ * {@code x-kubernetes-group-version-kind}; plus the model's documentation of the meta types
+ * {@link MetaSchemas} writes by hand.
  *
- * <p>Built once, on first use ({@link #get()}), in a fixed order (meta, then core/v1, then the
- * other built-in group-versions), because a class used by several groups lives in the package of
- * the first group that reaches it, as in upstream where apps refers to core's PodTemplateSpec.
- * Immutable afterwards: callers get copies or must not modify the trees.
+ * <p>{@link ModelReflection} builds it from client-java's model classes at build time into the
+ * resource {@value #RESOURCE}; the server parses that once, on first use ({@link #get()}), not at
+ * start-up. Without the resource (sources compiled by other means) it reflects at run time.
+ * Immutable: callers must not modify the trees it hands out.
  */
 public final class ModelCatalogue {
-    private static final String MODELS = "io.kubernetes.client.openapi.models.";
-    /** {@code V1PodSpec}, {@code V1beta1X}, {@code CoreV1Event}: an optional group prefix, the version, the name. */
-    private static final Pattern CLASS_NAME = Pattern.compile("^([A-Z][a-z]+)?(V\\d+(?:(?:alpha|beta)\\d+)?)([A-Z].*)$");
+    static final String RESOURCE = "model-schemas.json";
     static final String QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
     static final String INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
 
-    /** Model classes that are upstream's apimachinery meta types. */
-    private static final Map<String, String> META_CLASSES = Map.ofEntries(
-            Map.entry("V1ObjectMeta", MetaSchemas.OBJECT_META),
-            Map.entry("V1ListMeta", MetaSchemas.LIST_META),
-            Map.entry("V1OwnerReference", MetaSchemas.OWNER_REFERENCE),
-            Map.entry("V1ManagedFieldsEntry", MetaSchemas.MANAGED_FIELDS_ENTRY),
-            Map.entry("V1Status", MetaSchemas.STATUS),
-            Map.entry("V1StatusDetails", MetaSchemas.STATUS_DETAILS),
-            Map.entry("V1StatusCause", MetaSchemas.STATUS_CAUSE),
-            Map.entry("V1DeleteOptions", MetaSchemas.DELETE_OPTIONS),
-            Map.entry("V1Preconditions", MetaSchemas.PRECONDITIONS),
-            Map.entry("V1WatchEvent", MetaSchemas.WATCH_EVENT));
-    /** Model classes that are meta types described here (not hand-written in {@link MetaSchemas}). */
-    private static final Set<String> GENERATED_META_CLASSES = Set.of(
-            "V1LabelSelector", "V1LabelSelectorRequirement", "V1Condition", "V1APIResource", "V1APIResourceList",
-            "V1GroupVersionForDiscovery", "V1ServerAddressByClientCIDR", "V1APIGroup", "V1APIGroupList", "V1APIVersions");
-    /** Date-time fields that are {@code MicroTime} upstream (every other one is {@code Time}). */
-    private static final Set<String> MICRO_TIME_FIELDS = Set.of(
-            "V1LeaseSpec.acquireTime", "V1LeaseSpec.renewTime", "CoreV1Event.eventTime",
-            "EventsV1Event.eventTime", "EventsV1EventSeries.lastObservedTime");
-    /** List map keys that are more than the patch merge key (the rest publish the merge key alone). */
-    private static final Map<String, List<String>> LIST_MAP_KEYS = Map.of(
-            "V1Container.ports", List.of("containerPort", "protocol"),
-            "V1EphemeralContainer.ports", List.of("containerPort", "protocol"),
-            "V1ServiceSpec.ports", List.of("port", "protocol"));
-
     private final Map<String, ObjectNode> definitions;
     private final Map<GroupVersionKind, String> kinds;
+    private final Map<String, ObjectNode> metaDocumentation;
 
-    private ModelCatalogue(Map<String, ObjectNode> definitions, Map<GroupVersionKind, String> kinds) {
-        this.definitions = definitions;
-        this.kinds = kinds;
+    ModelCatalogue(Map<String, ObjectNode> definitions, Map<GroupVersionKind, String> kinds,
+                   Map<String, ObjectNode> metaDocumentation) {
+        this.definitions = Map.copyOf(definitions);
+        this.kinds = Map.copyOf(kinds);
+        this.metaDocumentation = Map.copyOf(metaDocumentation);
     }
 
     private static final class Holder {
-        static final ModelCatalogue INSTANCE = build(kindsToPublish());
+        static final ModelCatalogue INSTANCE = load();
     }
 
-    /** The catalogue of every built-in kind, built on the first call. */
+    /** The catalogue of every built-in kind, read on the first call. */
     public static ModelCatalogue get() {
         return Holder.INSTANCE;
     }
 
-    /** The name of {@code kind}'s definition, when a model class describes it. */
+    private static ModelCatalogue load() {
+        try (InputStream in = ModelCatalogue.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                return ModelReflection.build();
+            }
+            return fromJson(Json.parse(in.readAllBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    /** The name of {@code kind}'s definition, when the model describes it. */
     public Optional<String> definitionName(GroupVersionKind kind) {
         return Optional.ofNullable(kinds.get(kind));
     }
@@ -154,370 +120,60 @@ public final class ModelCatalogue {
     }
 
     /**
-     * Adds to a hand-written schema the documentation of its model class ({@code V1ObjectMeta}):
-     * the type's description and its properties' descriptions, for properties the schema has.
-     * Reads only that class, so it is cheap.
+     * Adds to a hand-written meta schema ({@link MetaSchemas#OBJECT_META}, ...) the model's
+     * documentation of it: the type's description and its properties' descriptions, for the
+     * properties the schema has.
      */
-    static ObjectNode documented(ObjectNode schema, String modelClass) {
-        Class<?> type;
-        try {
-            type = Class.forName(MODELS + modelClass, false, ModelCatalogue.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("no model class " + modelClass, e);
+    static ObjectNode documented(ObjectNode schema, String name) {
+        JsonNode documentation = get().metaDocumentation.get(name);
+        if (documentation == null) {
+            return schema;
         }
-        ApiModel model = type.getAnnotation(ApiModel.class);
-        if (model != null && !model.description().isEmpty()) {
-            schema.put("description", model.description());
-        }
-        Map<String, ApiModelProperty> documentation = new HashMap<>();
-        for (Method method : type.getDeclaredMethods()) {
-            ApiModelProperty property = method.getAnnotation(ApiModelProperty.class);
-            if (property != null) {
-                documentation.put(Builder.accessorKey(method.getName()), property);
-            }
+        if (documentation.has("description")) {
+            schema.put("description", documentation.get("description").asText());
         }
         JsonNode properties = schema.path("properties");
-        for (Field field : type.getDeclaredFields()) {
-            SerializedName serialized = field.getAnnotation(SerializedName.class);
-            ApiModelProperty doc = documentation.get(Builder.fieldKey(field));
-            if (serialized != null && doc != null && !doc.value().isEmpty() && properties.get(serialized.value()) instanceof ObjectNode property) {
-                Builder.describeProperty(property, doc.value());
+        documentation.path("properties").properties().forEach(entry -> {
+            if (properties.get(entry.getKey()) instanceof ObjectNode property) {
+                describeProperty(property, entry.getValue().asText());
             }
-        }
+        });
         return schema;
     }
 
-    // ------------------------------------------------------------------ building
-
-    /** The served built-in kinds plus the kinds subresources carry, core first. */
-    private static List<GroupVersionKind> kindsToPublish() {
-        Set<GroupVersionKind> all = new LinkedHashSet<>();
-        BuiltinKinds.all().forEach(definition -> {
-            all.add(definition.info().gvk());
-            definition.info().subresources().forEach(name -> BuiltinKinds.subresource(definition.info(), name)
-                    .ifPresent(subresource -> all.add(subresource.kind())));
-        });
-        List<GroupVersionKind> ordered = new ArrayList<>(all);
-        ordered.sort(Comparator.comparing((GroupVersionKind kind) -> !kind.group().isEmpty())
-                .thenComparing(GroupVersionKind::group)
-                .thenComparing(GroupVersionKind::version)
-                .thenComparing(GroupVersionKind::kind));
-        return ordered;
+    /** Upstream's v3 documents a field of a named type as {@code allOf: [$ref]} beside the description. */
+    static void describeProperty(ObjectNode property, String description) {
+        if (property.has("$ref")) {
+            JsonNode ref = property.remove("$ref");
+            property.putArray("allOf").addObject().set("$ref", ref);
+        }
+        property.put("description", description);
     }
 
-    static ModelCatalogue build(List<GroupVersionKind> roots) {
-        Builder builder = new Builder();
+    /** The catalogue as {@link ModelReflection} writes it. */
+    ObjectNode toJson() {
+        ObjectNode root = Json.object();
+        ObjectNode kindsNode = root.putObject("kinds");
+        new TreeMap<>(kinds.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                entry -> entry.getKey().group() + "/" + entry.getKey().version() + "/" + entry.getKey().kind(),
+                Map.Entry::getValue))).forEach(kindsNode::put);
+        ObjectNode definitionsNode = root.putObject("definitions");
+        new TreeMap<>(definitions).forEach(definitionsNode::set);
+        ObjectNode metaNode = root.putObject("meta");
+        new TreeMap<>(metaDocumentation).forEach(metaNode::set);
+        return root;
+    }
+
+    static ModelCatalogue fromJson(JsonNode root) {
         Map<GroupVersionKind, String> kinds = new LinkedHashMap<>();
-        Map<GroupVersionKind, Class<?>> rootClasses = new LinkedHashMap<>();
-        for (GroupVersionKind kind : roots) {
-            modelClass(kind).ifPresent(type -> {
-                String name = builder.name(type, kind.groupVersion());
-                builder.describe(type, kind.groupVersion());
-                kinds.put(kind, name);
-                rootClasses.put(kind, type);
-            });
-        }
-        // Kinds sharing a definition (none today, but Scale-like types could) list every kind.
-        Map<String, List<GroupVersionKind>> byDefinition = new TreeMap<>();
-        kinds.forEach((kind, name) -> byDefinition.computeIfAbsent(name, ignored -> new ArrayList<>()).add(kind));
-        byDefinition.forEach((name, list) -> builder.definitions.get(name)
-                .set("x-kubernetes-group-version-kind", Schemas.groupVersionKinds(list)));
-        rootClasses.forEach((kind, type) -> builder.patchExtensions(type, PatchMeta.builtin().root(kind), new HashSet<>()));
-        Map<String, String> metaDescriptions = new HashMap<>();
-        META_CLASSES.forEach((simple, name) -> {
-            try {
-                ApiModel model = Class.forName(MODELS + simple, false, ModelCatalogue.class.getClassLoader()).getAnnotation(ApiModel.class);
-                if (model != null) {
-                    metaDescriptions.put(name, model.description());
-                }
-            } catch (ClassNotFoundException absent) {
-                // no documentation to borrow
-            }
+        root.path("kinds").properties().forEach(entry -> {
+            String[] parts = entry.getKey().split("/", 3);
+            kinds.put(new GroupVersionKind(parts[0], parts[1], parts[2]), entry.getValue().asText());
         });
-        builder.describeReferringFields(metaDescriptions);
-        return new ModelCatalogue(Map.copyOf(builder.definitions), Map.copyOf(kinds));
-    }
-
-    /** The model class of a kind: {@code <Group>V1<Kind>} where client-java disambiguates, else {@code V1<Kind>}. */
-    static Optional<Class<?>> modelClass(GroupVersionKind kind) {
-        String version = SchemaNames.capitalize(kind.version());
-        String group = kind.group().isEmpty() ? "Core" : SchemaNames.capitalize(kind.group().split("\\.", 2)[0]);
-        for (String candidate : List.of(group + version + kind.kind(), version + kind.kind())) {
-            try {
-                return Optional.of(Class.forName(MODELS + candidate, false, ModelCatalogue.class.getClassLoader()));
-            } catch (ClassNotFoundException absent) {
-                // try the next spelling
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static final class Builder {
-        final Map<String, ObjectNode> definitions = new HashMap<>();
-        final Map<Class<?>, String> names = new HashMap<>();
-
-        /** The definition name of a model class first reached from {@code home}. */
-        String name(Class<?> type, GroupVersion home) {
-            return names.computeIfAbsent(type, ignored -> {
-                String simple = type.getSimpleName();
-                String meta = META_CLASSES.get(simple);
-                if (meta != null) {
-                    return meta;
-                }
-                Matcher matcher = CLASS_NAME.matcher(simple);
-                if (!matcher.matches()) {
-                    throw new IllegalStateException("unexpected model class name " + simple);
-                }
-                String version = matcher.group(2).toLowerCase(Locale.ROOT);
-                String typeName = matcher.group(3);
-                if (GENERATED_META_CLASSES.contains(simple)) {
-                    return MetaSchemas.META + typeName;
-                }
-                String group = matcher.group(1) == null ? home.group() : groupOfPrefix(matcher.group(1));
-                return SchemaNames.of(new GroupVersionKind(group, version, typeName), true);
-            });
-        }
-
-        /** Adds the definition of {@code type} and of everything it refers to. */
-        void describe(Class<?> type, GroupVersion home) {
-            Deque<Class<?>> pending = new ArrayDeque<>(List.of(type));
-            while (!pending.isEmpty()) {
-                Class<?> next = pending.pop();
-                String name = name(next, home);
-                if (definitions.containsKey(name) || META_CLASSES.containsKey(next.getSimpleName())) {
-                    continue;
-                }
-                ObjectNode schema = Json.object();
-                definitions.put(name, schema);
-                fill(schema, next, home, pending);
-            }
-        }
-
-        private void fill(ObjectNode schema, Class<?> type, GroupVersion home, Deque<Class<?>> pending) {
-            ApiModel model = type.getAnnotation(ApiModel.class);
-            if (model != null && !model.description().isEmpty()) {
-                schema.put("description", model.description());
-            }
-            Map<String, ApiModelProperty> documentation = new HashMap<>();
-            for (Method method : type.getDeclaredMethods()) {
-                ApiModelProperty property = method.getAnnotation(ApiModelProperty.class);
-                if (property != null) {
-                    documentation.put(accessorKey(method.getName()), property);
-                }
-            }
-            Set<String> required = new TreeSet<>(requiredFields(type));
-            Map<String, ObjectNode> properties = new TreeMap<>();
-            for (Field field : type.getDeclaredFields()) {
-                SerializedName serialized = field.getAnnotation(SerializedName.class);
-                if (serialized == null || Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                String json = serialized.value();
-                ObjectNode property = typeSchema(field.getGenericType(), type.getSimpleName() + "." + json, home, pending);
-                ApiModelProperty doc = documentation.get(fieldKey(field));
-                if (doc != null) {
-                    if (!doc.value().isEmpty()) {
-                        describeProperty(property, doc.value());
-                    }
-                    if (doc.required()) {
-                        required.add(json);
-                    }
-                }
-                properties.put(json, property);
-            }
-            schema.put("type", "object");
-            if (!properties.isEmpty()) {
-                ObjectNode props = schema.putObject("properties");
-                properties.forEach(props::set);
-            }
-            if (!required.isEmpty()) {
-                var array = schema.putArray("required");
-                required.forEach(array::add);
-            }
-        }
-
-        /**
-         * A v3 schema that is one of several JSON types (upstream's Quantity and IntOrString);
-         * kubectl explain then names the type rather than a JSON type. Swagger 2.0 writes a string.
-         */
-        private static ObjectNode oneOf(ObjectNode schema, String... types) {
-            var array = schema.putArray("oneOf");
-            for (String type : types) {
-                array.addObject().put("type", type);
-            }
-            return schema;
-        }
-
-        /**
-         * The model documents a field of a named type on the type only; give such fields the type's
-         * description rather than none (upstream has a sentence of its own there).
-         */
-        void describeReferringFields(Map<String, String> metaDescriptions) {
-            for (ObjectNode definition : definitions.values()) {
-                definition.path("properties").forEach(property -> {
-                    if (property instanceof ObjectNode object && !object.has("description") && object.has("$ref")) {
-                        String target = object.get("$ref").asText().substring(Schemas.V3_REF_PREFIX.length());
-                        ObjectNode referenced = definitions.get(target);
-                        String description = referenced != null ? referenced.path("description").asText("")
-                                : metaDescriptions.getOrDefault(target, "");
-                        if (!description.isEmpty()) {
-                            describeProperty(object, description);
-                        }
-                    }
-                });
-            }
-        }
-
-        /** Upstream documents a referenced type's field with {@code allOf: [$ref]} beside the description. */
-        static void describeProperty(ObjectNode property, String description) {
-            if (property.has("$ref")) {
-                JsonNode ref = property.remove("$ref");
-                property.putArray("allOf").addObject().set("$ref", ref);
-            }
-            property.put("description", description);
-        }
-
-        private ObjectNode typeSchema(Type type, String fieldKey, GroupVersion home, Deque<Class<?>> pending) {
-            if (type instanceof ParameterizedType parameterized) {
-                Class<?> raw = (Class<?>) parameterized.getRawType();
-                Type[] arguments = parameterized.getActualTypeArguments();
-                if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
-                    return Schemas.array(typeSchema(arguments[0], fieldKey, home, pending));
-                }
-                if (Map.class.isAssignableFrom(raw)) {
-                    return Schemas.map(typeSchema(arguments[1], fieldKey, home, pending));
-                }
-                throw new IllegalStateException("unexpected generic type " + type + " of " + fieldKey);
-            }
-            Class<?> raw = (Class<?>) type;
-            if (raw == String.class) {
-                return Schemas.string();
-            }
-            if (raw == Integer.class || raw == int.class) {
-                return Schemas.integer("int32");
-            }
-            if (raw == Long.class || raw == long.class) {
-                return Schemas.integer("int64");
-            }
-            if (raw == Boolean.class || raw == boolean.class) {
-                return Schemas.bool();
-            }
-            if (raw == Double.class || raw == Float.class || raw == java.math.BigDecimal.class) {
-                return Json.object().put("type", "number").put("format", "double");
-            }
-            if (raw == byte[].class) {
-                return Schemas.string().put("format", "byte");
-            }
-            if (raw == java.time.OffsetDateTime.class) {
-                return Schemas.ref(MICRO_TIME_FIELDS.contains(fieldKey) ? MetaSchemas.MICRO_TIME : MetaSchemas.TIME);
-            }
-            if (raw.getName().equals("io.kubernetes.client.custom.Quantity")) {
-                definitions.putIfAbsent(QUANTITY, oneOf(Json.object().put("description",
-                        "A fixed-point number with a suffix (such as 500m, 1Gi or 1e3): how Kubernetes writes amounts of CPU, memory and other resources."),
-                        "string", "number"));
-                return Schemas.ref(QUANTITY);
-            }
-            if (raw.getName().equals("io.kubernetes.client.custom.IntOrString")) {
-                definitions.putIfAbsent(INT_OR_STRING, oneOf(Json.object().put("format", "int-or-string").put("description",
-                        "An integer or a string (such as a port number or a port name, a count or a percentage)."),
-                        "integer", "string"));
-                return Schemas.ref(INT_OR_STRING);
-            }
-            if (raw.isEnum()) {
-                return Schemas.string();
-            }
-            if (raw == Object.class) {
-                // RawExtension, JSON and similar: any value at all.
-                return Json.object().put("x-kubernetes-preserve-unknown-fields", true);
-            }
-            if (raw.getName().startsWith(MODELS)) {
-                String name = name(raw, home);
-                if (!definitions.containsKey(name) && !META_CLASSES.containsKey(raw.getSimpleName())) {
-                    pending.add(raw);
-                }
-                return Schemas.ref(name);
-            }
-            throw new IllegalStateException("unexpected type " + raw.getName() + " of " + fieldKey);
-        }
-
-        /**
-         * Walks the model from a kind's class along {@link PatchMeta}'s types and writes the patch
-         * extensions onto the fields that carry patch metadata.
-         */
-        void patchExtensions(Class<?> type, PatchMetaType patchType, Set<String> visited) {
-            String name = names.get(type);
-            ObjectNode definition = name == null ? null : definitions.get(name);
-            if (definition == null || !visited.add(name + "/" + patchType)) {
-                return;
-            }
-            for (Field field : type.getDeclaredFields()) {
-                SerializedName serialized = field.getAnnotation(SerializedName.class);
-                if (serialized == null || Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                String json = serialized.value();
-                PatchMetaField meta = patchType.field(json);
-                if (meta.equals(PatchMetaField.NONE)) {
-                    continue;
-                }
-                ObjectNode property = (ObjectNode) definition.path("properties").get(json);
-                String strategy = meta.strategyTag();
-                if (!strategy.isEmpty()) {
-                    property.put("x-kubernetes-patch-strategy", strategy);
-                }
-                meta.mergeKey().ifPresent(key -> property.put("x-kubernetes-patch-merge-key", key));
-                if (meta.merges() && "array".equals(property.path("type").asText())) {
-                    if (meta.mergeKey().isPresent()) {
-                        property.put("x-kubernetes-list-type", "map");
-                        var keys = property.putArray("x-kubernetes-list-map-keys");
-                        LIST_MAP_KEYS.getOrDefault(type.getSimpleName() + "." + json, List.of(meta.mergeKey().get()))
-                                .forEach(keys::add);
-                    } else {
-                        property.put("x-kubernetes-list-type", "set");
-                    }
-                }
-                Class<?> element = elementClass(field.getGenericType());
-                if (meta.type() != PatchMetaType.UNKNOWN && element != null) {
-                    patchExtensions(element, meta.type(), visited);
-                }
-            }
-        }
-
-        private static Class<?> elementClass(Type type) {
-            if (type instanceof ParameterizedType parameterized) {
-                Type[] arguments = parameterized.getActualTypeArguments();
-                return elementClass(arguments[arguments.length - 1]);
-            }
-            return type instanceof Class<?> raw && raw.getName().startsWith(MODELS) ? raw : null;
-        }
-
-        @SuppressWarnings("unchecked")
-        private static Set<String> requiredFields(Class<?> type) {
-            try {
-                Field field = type.getDeclaredField("openapiRequiredFields");
-                return field.get(null) instanceof Set<?> set ? (Set<String>) set : Set.of();
-            } catch (NoSuchFieldException | IllegalAccessException e) {
-                return Set.of();
-            }
-        }
-
-        static String fieldKey(Field field) {
-            return field.getName().replace("_", "").replace("$", "").toLowerCase(Locale.ROOT);
-        }
-
-        /** {@code getApiVersion} and {@code isX} → {@code apiversion}, {@code x}: how getters find their fields. */
-        static String accessorKey(String method) {
-            String stripped = method.startsWith("get") ? method.substring(3) : method.startsWith("is") ? method.substring(2) : method;
-            return stripped.replace("_", "").replace("$", "").toLowerCase(Locale.ROOT);
-        }
-
-        private static String groupOfPrefix(String prefix) {
-            return switch (prefix) {
-                case "Core" -> "";
-                case "Apiextensions" -> "apiextensions.k8s.io";
-                case "Apiregistration" -> "apiregistration.k8s.io";
-                default -> prefix.toLowerCase(Locale.ROOT) + ".k8s.io";
-            };
-        }
+        Map<String, ObjectNode> definitions = new LinkedHashMap<>();
+        root.path("definitions").properties().forEach(entry -> definitions.put(entry.getKey(), (ObjectNode) entry.getValue()));
+        Map<String, ObjectNode> meta = new LinkedHashMap<>();
+        root.path("meta").properties().forEach(entry -> meta.put(entry.getKey(), (ObjectNode) entry.getValue()));
+        return new ModelCatalogue(definitions, kinds, meta);
     }
 }

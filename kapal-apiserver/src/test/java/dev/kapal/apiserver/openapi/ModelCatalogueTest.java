@@ -99,6 +99,14 @@ class ModelCatalogueTest {
         assertThat(meta.path("properties").path("ownerReferences").path("x-kubernetes-patch-merge-key").asText()).isEqualTo("uid");
     }
 
+    @Test
+    void theShippedCatalogueIsWhatReflectionOverTheModelGives() {
+        // The server reads the resource written at build time; it must be the reflection's result, round-tripped.
+        assertThat(ModelCatalogue.class.getResource(ModelCatalogue.RESOURCE)).isNotNull();
+        ModelCatalogue reflected = ModelCatalogue.fromJson(dev.kapal.api.Json.parse(dev.kapal.api.Json.write(ModelReflection.build().toJson())));
+        assertThat(reflected.toJson()).isEqualTo(CATALOGUE.toJson());
+    }
+
     private static Set<String> required(String definition) {
         return StreamSupport.stream(definition(definition).path("required").spliterator(), false)
                 .map(JsonNode::asText).collect(Collectors.toSet());
