@@ -123,6 +123,14 @@ public final class OpenApi {
         return Optional.of(answer(document, JSON_CONTENT_TYPE, headers, ifNoneMatch));
     }
 
+    /**
+     * Renders the documents of the current registry generation now, so that the first client to
+     * ask (kubectl's field-validation probe precedes every create and apply) does not wait for it.
+     */
+    public void prepare() {
+        current();
+    }
+
     /** The group-version documents' index keys served now ({@code api/v1}, {@code apis/apps/v1}, ...). */
     public List<String> groupVersionKeys() {
         return List.copyOf(current().groupVersions().keySet());
