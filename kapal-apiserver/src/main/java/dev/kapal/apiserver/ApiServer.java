@@ -131,6 +131,15 @@ public final class ApiServer implements AutoCloseable {
         ready.complete(null);
     }
 
+    /**
+     * Renders the OpenAPI documents now (about a second of CPU) rather than on the first request
+     * for them; the server is fully usable meanwhile. Meant for a background thread after
+     * {@link #ready()}.
+     */
+    public void prepareOpenApi() {
+        openApi.prepare();
+    }
+
     /** Completes when the server is ready to serve every built-in resource. */
     public CompletableFuture<Void> ready() {
         return ready;

@@ -71,6 +71,11 @@ final class ApiServerComponent implements Component {
                 ready.completeExceptionally(failure);
             } else {
                 ready.complete(null);
+                // kubectl reads the OpenAPI documents before every create and apply: have them
+                // rendered before the first one asks, at low priority beside the other components' start.
+                Thread warmUp = Thread.ofPlatform().name("openapi-warm-up").daemon().priority(Thread.MIN_PRIORITY)
+                        .unstarted(server::prepareOpenApi);
+                warmUp.start();
             }
         });
     }

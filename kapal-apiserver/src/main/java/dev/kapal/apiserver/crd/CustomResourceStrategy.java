@@ -29,6 +29,11 @@ record CustomResourceStrategy(StructuralSchema schema, boolean terminating, dev.
     }
 
     @Override
+    public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> openApiV3Schema() {
+        return schema == StructuralSchema.PRESERVE_ALL ? java.util.Optional.empty() : java.util.Optional.of(schema.root());
+    }
+
+    @Override
     public boolean typedStatus() {
         return false;
     }

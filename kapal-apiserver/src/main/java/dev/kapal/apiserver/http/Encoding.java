@@ -72,6 +72,18 @@ final class Encoding {
     }
 
     /**
+     * Decodes the body of a create or update, reporting the fields a JSON body repeats (for field
+     * validation); YAML and protobuf bodies report none.
+     */
+    static Json.Decoded decodeWrite(Optional<String> contentType, byte[] body) {
+        String type = contentType.map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("application/json");
+        if (body.length > 0 && (type.equals("application/json") || type.equals("*/*") || type.isEmpty())) {
+            return Json.parseObjectReportingDuplicates(body);
+        }
+        return new Json.Decoded(decodeObject(contentType, body), List.of());
+    }
+
+    /**
      * A list document written from cached bytes:
      * {@code {"kind":"XList","apiVersion":...,"metadata":{...},"items":[...]}}.
      */

@@ -22,6 +22,7 @@ import org.eclipse.jetty.util.Fields;
  * read bodies and write answers (and watch streams) in plain sequential code.
  */
 public final class Exchange {
+    private final java.util.Set<String> warnings = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Request request;
     private final Response response;
     private final Callback callback;
@@ -116,6 +117,17 @@ public final class Exchange {
 
     public void setHeader(String name, String value) {
         response.getHeaders().put(name, value);
+    }
+
+    /**
+     * Adds a {@code Warning} header in the form Kubernetes sends ({@code 299 - "<text>"}, the text
+     * quoted as an HTTP quoted-string), once per distinct text: a request retried internally
+     * (an update on conflict) warns once.
+     */
+    public void addWarning(String text) {
+        if (warnings.add(text)) {
+            response.getHeaders().add("Warning", "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        }
     }
 
     /** Sends a whole answer and completes the exchange. */

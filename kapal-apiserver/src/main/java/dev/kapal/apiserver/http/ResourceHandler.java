@@ -118,17 +118,21 @@ final class ResourceHandler {
             }
             case "create" -> {
                 requireNamespaceForCreate(info, namespace);
-                ObjectNode body = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
+                ObjectNode body = decodeWrite(exchange, store.definition());
                 ObjectNode created = store.create(namespace, body, writeOptions(exchange));
                 respondObject(exchange, 201, created, answer, store.definition());
             }
             case "update" -> {
-                ObjectNode body = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
+                ObjectNode body = decodeWrite(exchange, store.definition());
                 ObjectNode updated = store.update(namespace, request.name(), body, request.subresource(), writeOptions(exchange));
                 respondObject(exchange, 200, updated, answer, store.definition());
             }
             case "patch" -> {
-                UnaryOperator<ObjectNode> patch = patching.patcher(exchange.header("Content-Type"), exchange.body(), info);
+                FieldValidation validation = FieldValidation.of(exchange);
+                UnaryOperator<ObjectNode> patcher = patching.patcher(exchange.header("Content-Type"), exchange.body(), info);
+                // The stored object has no unknown fields: any in the result came with the patch.
+                UnaryOperator<ObjectNode> patch = current -> validation.check(patcher.apply(current), List.of(),
+                        store.definition(), exchange);
                 ObjectNode patched = store.patch(namespace, request.name(), patch, request.subresource(), writeOptions(exchange));
                 respondObject(exchange, 200, patched, answer, store.definition());
             }
@@ -158,6 +162,13 @@ final class ResourceHandler {
             }
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+    }
+
+    /** A create or update body, checked and pruned under the request's field validation. */
+    private static ObjectNode decodeWrite(Exchange exchange, dev.kapal.apiserver.registry.ResourceDefinition definition) {
+        FieldValidation validation = FieldValidation.of(exchange);
+        dev.kapal.api.Json.Decoded decoded = Encoding.decodeWrite(exchange.header("Content-Type"), exchange.body());
+        return validation.check(decoded.object(), decoded.duplicates(), definition, exchange);
     }
 
     private static void requireNamespaceForCreate(ResourceInfo info, String namespace) {

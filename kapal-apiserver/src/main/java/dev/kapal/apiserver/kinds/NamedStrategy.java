@@ -24,6 +24,11 @@ record NamedStrategy(Strategy delegate, BuiltinKinds.NameRule rule) implements S
     }
 
     @Override
+    public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> openApiV3Schema() {
+        return delegate.openApiV3Schema();
+    }
+
+    @Override
     public void applyDefaults(ObjectNode object) {
         delegate.applyDefaults(object);
     }

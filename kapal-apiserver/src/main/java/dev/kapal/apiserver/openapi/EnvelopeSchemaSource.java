@@ -18,7 +18,8 @@ public final class EnvelopeSchemaSource implements SchemaSource {
     }
 
     @Override
-    public KindSchema schema(GroupVersionKind kind, String schemaName, boolean builtin) {
+    public KindSchema schema(GroupVersionKind kind, String schemaName, boolean builtin,
+                             java.util.Optional<com.fasterxml.jackson.databind.JsonNode> published) {
         return new KindSchema(envelope(kind), Map.of(), KindSchema.Coverage.ENVELOPE);
     }
 

@@ -109,6 +109,12 @@ public final class MetaSchemas {
                 "object", ref(RAW_EXTENSION),
                 "type", string()), "type", "object"), everyGroupVersion(builtin, "WatchEvent")));
         schemas.put(RAW_EXTENSION, Json.object().put("type", "object"));
+        ModelCatalogue.documented(schemas.get(OBJECT_META), OBJECT_META);
+        ModelCatalogue.documented(schemas.get(LIST_META), LIST_META);
+        ModelCatalogue.documented(schemas.get(OWNER_REFERENCE), OWNER_REFERENCE);
+        ModelCatalogue.documented(schemas.get(MANAGED_FIELDS_ENTRY), MANAGED_FIELDS_ENTRY);
+        ModelCatalogue.documented(schemas.get(STATUS), STATUS);
+        ModelCatalogue.documented(schemas.get(DELETE_OPTIONS), DELETE_OPTIONS);
         return schemas;
     }
 

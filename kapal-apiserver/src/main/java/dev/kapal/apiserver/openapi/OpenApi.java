@@ -58,9 +58,9 @@ public final class OpenApi {
     private final Clock clock;
     private final AtomicReference<Generation> cache = new AtomicReference<>(new Generation(-1, null, Map.of(), null, null));
 
-    /** Publishes every kind as its envelope ({@link EnvelopeSchemaSource}). */
+    /** Publishes built-in kinds from the model and custom resources from their CRDs ({@link ModelSchemaSource}). */
     public OpenApi(ResourceRegistry registry) {
-        this(registry, EnvelopeSchemaSource.INSTANCE, Clock.systemUTC());
+        this(registry, ModelSchemaSource.INSTANCE, Clock.systemUTC());
     }
 
     /** @param clock for the {@code Expires} header of hashed URLs */
@@ -121,6 +121,14 @@ public final class OpenApi {
                     clock.instant().atOffset(ZoneOffset.UTC).plusYears(1)));
         }
         return Optional.of(answer(document, JSON_CONTENT_TYPE, headers, ifNoneMatch));
+    }
+
+    /**
+     * Renders the documents of the current registry generation now, so that the first client to
+     * ask (kubectl's field-validation probe precedes every create and apply) does not wait for it.
+     */
+    public void prepare() {
+        current();
     }
 
     /** The group-version documents' index keys served now ({@code api/v1}, {@code apis/apps/v1}, ...). */

@@ -24,6 +24,10 @@ public interface SchemaSource {
      *
      * @param schemaName the name the documents file it under ({@link SchemaNames#of})
      * @param builtin    whether the kind is a Kubernetes built-in (rather than a custom resource)
+     * @param published  the schema the kind's resource definition carries (a custom resource's
+     *                   {@code openAPIV3Schema}, see {@link dev.kapal.apiserver.registry.Strategy#openApiV3Schema()}),
+     *                   empty for built-in kinds and versions without one
      */
-    KindSchema schema(GroupVersionKind kind, String schemaName, boolean builtin);
+    KindSchema schema(GroupVersionKind kind, String schemaName, boolean builtin,
+                      java.util.Optional<com.fasterxml.jackson.databind.JsonNode> published);
 }

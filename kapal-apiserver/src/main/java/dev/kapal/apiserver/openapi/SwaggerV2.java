@@ -37,6 +37,14 @@ final class SwaggerV2 {
                     .forEach(entry -> paths.put(entry.getKey(), pathItem((ObjectNode) entry.getValue())));
             document.document().get("components").get("schemas").properties().forEach(entry -> {
                 ObjectNode schema = (ObjectNode) rewriteReferences(entry.getValue());
+                if (schema.has("oneOf") && !schema.has("type")) {
+                    // Quantity and IntOrString: Swagger 2.0 has no oneOf; upstream writes a string there.
+                    schema.remove("oneOf");
+                    schema.put("type", "string");
+                }
+                if (document.customResourceSchemas().contains(entry.getKey())) {
+                    schema = CustomResourceSchemasV2.convert(schema);
+                }
                 if (document.partialSchemas().contains(entry.getKey())) {
                     schema.remove("x-kubernetes-group-version-kind");
                 }
@@ -136,9 +144,22 @@ final class SwaggerV2 {
         return parameters;
     }
 
+    /**
+     * Rewrites references into {@code #/definitions/}; a v3 {@code allOf} holding just a reference
+     * (how v3 documents a referring field) becomes the v2 form, the reference beside the description.
+     */
     private static JsonNode rewriteReferences(JsonNode node) {
         if (node instanceof ObjectNode object) {
             ObjectNode copy = Json.object();
+            JsonNode allOf = object.get("allOf");
+            if (allOf != null && allOf.size() == 1 && allOf.get(0).has("$ref") && allOf.get(0).size() == 1) {
+                ObjectNode flattened = object.deepCopy();
+                flattened.remove("allOf");
+                ObjectNode withReference = Json.object();
+                withReference.set("$ref", allOf.get(0).get("$ref"));
+                withReference.setAll(flattened);
+                object = withReference;
+            }
             object.properties().forEach(entry -> {
                 JsonNode value = entry.getValue();
                 if (entry.getKey().equals("$ref") && value.isTextual() && value.asText().startsWith(Schemas.V3_REF_PREFIX)) {

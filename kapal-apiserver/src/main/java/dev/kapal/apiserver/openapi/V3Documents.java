@@ -73,10 +73,11 @@ final class V3Documents {
      * (envelope kinds and their lists): the Swagger 2.0 rendering must not let clients find those
      * by kind.
      */
-    record GroupVersionDocument(ObjectNode document, Set<String> partialSchemas) {
+    record GroupVersionDocument(ObjectNode document, Set<String> partialSchemas, Set<String> customResourceSchemas) {
         GroupVersionDocument {
             Objects.requireNonNull(document, "document");
             partialSchemas = Set.copyOf(partialSchemas);
+            customResourceSchemas = Set.copyOf(customResourceSchemas);
         }
     }
 
@@ -85,7 +86,7 @@ final class V3Documents {
         for (ResourceDefinition definition : snapshot.resources(groupVersion)) {
             builder.resource(definition.info());
         }
-        return new GroupVersionDocument(builder.document(), builder.partialSchemas);
+        return new GroupVersionDocument(builder.document(), builder.partialSchemas, builder.customResourceSchemas);
     }
 
     /** Collects the paths and schemas of one group-version. */
@@ -98,6 +99,8 @@ final class V3Documents {
         /** Coverage of each kind whose schema is in {@link #schemas}, deciding strategic merge patch. */
         private final Map<GroupVersionKind, KindSchema.Coverage> coverage = new java.util.HashMap<>();
         private final Set<String> partialSchemas = new java.util.HashSet<>();
+        /** Custom resources' kind schemas, converted for Swagger 2.0 as upstream does. */
+        private final Set<String> customResourceSchemas = new java.util.HashSet<>();
 
         Builder(GroupVersion groupVersion) {
             this.groupVersion = groupVersion;
@@ -250,7 +253,11 @@ final class V3Documents {
         private String addKind(GroupVersionKind kind, boolean builtin) {
             String name = SchemaNames.of(kind, builtin);
             if (!coverage.containsKey(kind)) {
-                KindSchema schema = schemaSource.schema(kind, name, builtin);
+                KindSchema schema = schemaSource.schema(kind, name, builtin, builtin ? Optional.empty()
+                        : snapshot.findKind(kind).flatMap(definition -> definition.strategy().openApiV3Schema()));
+                if (!builtin) {
+                    customResourceSchemas.add(name);
+                }
                 schemas.put(name, schema.schema());
                 schema.dependencies().forEach(schemas::putIfAbsent);
                 coverage.put(kind, schema.coverage());

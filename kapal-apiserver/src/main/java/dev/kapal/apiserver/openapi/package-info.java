@@ -13,20 +13,25 @@
  * failure of the v3 probe falls back to the same probe on v2. Every PATCH operation here, subresource
  * PATCHes included, lists {@code fieldValidation}.
  *
- * <p><b>Why the documents do not offer strategic merge patch for envelope schemas.</b> Kinds are
- * published through a {@link dev.kapal.apiserver.openapi.SchemaSource}; the default one
- * ({@link dev.kapal.apiserver.openapi.EnvelopeSchemaSource}) describes only {@code apiVersion},
- * {@code kind} and {@code metadata}. Client-side {@code kubectl apply} computes its patch from the
- * v3 schema of a kind exactly when the PATCH operation of that kind lists
- * {@code application/strategic-merge-patch+json} in its request body (its
- * {@code gvkSupportsPatchOpenAPIV3}); from an envelope schema it would lose the merge keys of lists
- * such as {@code containers} and replace them wholesale. So a PATCH lists strategic merge patch only
- * when its kind's schema has {@link dev.kapal.apiserver.openapi.KindSchema.Coverage#FULL} coverage
- * (and is built in: custom resources never take it). kubectl then tries v2 the same way (the PATCH
- * operation's {@code consumes} must list strategic merge patch), finds it missing too and falls
- * back to the Go types compiled into it: the same patch a real cluster gets. The query-parameter
- * probe is unaffected: it needs only the PATCH operation's kind and parameters. The v3 schemas still
- * carry {@code x-kubernetes-group-version-kind}, so {@code kubectl explain} finds the kinds.
+ * <p><b>Where the schemas come from.</b> Kinds are published through a
+ * {@link dev.kapal.apiserver.openapi.SchemaSource}. The server's
+ * ({@link dev.kapal.apiserver.openapi.ModelSchemaSource}) describes built-in kinds field for field
+ * from the {@link dev.kapal.apiserver.openapi.ModelCatalogue}, which
+ * {@link dev.kapal.apiserver.openapi.ModelReflection} writes at build time from client-java's
+ * Kubernetes 1.33 model classes (documentation, required fields, upstream definition names) and
+ * the patch metadata table, and custom resources from their CRD's {@code openAPIV3Schema}
+ * (converted for Swagger 2.0 by {@code CustomResourceSchemasV2}). The same schemas drive
+ * server-side field validation ({@link dev.kapal.apiserver.openapi.FieldSchema}).
+ *
+ * <p><b>Why strategic merge patch is offered only for fully described kinds.</b> Client-side
+ * {@code kubectl apply} computes its patch from the v3 schema of a kind exactly when the PATCH
+ * operation of that kind lists {@code application/strategic-merge-patch+json} in its request body
+ * (its {@code gvkSupportsPatchOpenAPIV3}); from an envelope schema
+ * ({@link dev.kapal.apiserver.openapi.EnvelopeSchemaSource}: only {@code apiVersion}, {@code kind},
+ * {@code metadata}) it would lose the merge keys of lists such as {@code containers} and replace
+ * them wholesale. So a PATCH lists strategic merge patch only when its kind's schema has
+ * {@link dev.kapal.apiserver.openapi.KindSchema.Coverage#FULL} coverage (and is built in: custom
+ * resources never take it); otherwise kubectl falls back to the Go types compiled into it.
  *
  * <p><b>Why v2 hides partial kinds.</b> kubectl 1.27 probes {@code fieldValidation} on v2 only,
  * and every version validates {@code kind: List} documents client-side against v2, fetching it as
@@ -34,8 +39,5 @@
  * in the Swagger 2.0 rendering partial schemas drop {@code x-kubernetes-group-version-kind}: kubectl
  * then finds no schema for the kind and skips client-side validation of it, as it does for kinds a
  * server does not describe.
- *
- * <p>Full schemas plug in as another {@code SchemaSource} returning {@code FULL}; nothing else
- * changes.
  */
 package dev.kapal.apiserver.openapi;

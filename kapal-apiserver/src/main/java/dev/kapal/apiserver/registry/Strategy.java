@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kapal.api.StatusCause;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -25,6 +26,15 @@ public interface Strategy {
     /** A strategy that adds nothing to the generic behaviour. */
     Strategy DEFAULT = new Strategy() {
     };
+
+    /**
+     * The OpenAPI v3 schema of the kind's objects when it is not a built-in one (custom resources:
+     * their version's {@code openAPIV3Schema}), for the published documents and field validation.
+     * Empty for built-in kinds, whose schemas come from the model.
+     */
+    default Optional<com.fasterxml.jackson.databind.JsonNode> openApiV3Schema() {
+        return Optional.empty();
+    }
 
     /** Fills defaulted fields as upstream's defaulters do (so {@code get -o yaml} matches). */
     default void applyDefaults(ObjectNode object) {

@@ -24,7 +24,8 @@ final class RawHttp {
     }
 
     /** One answer: status, content type, body and the HTTP version it came over. */
-    record Answer(int status, String contentType, byte[] body, HttpClient.Version version) {
+    record Answer(int status, String contentType, byte[] body, HttpClient.Version version,
+                  java.net.http.HttpHeaders headers) {
         String text() {
             return new String(body, java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -64,7 +65,7 @@ final class RawHttp {
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body(), response.version());
+                    response.body(), response.version(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path, e);
         } catch (InterruptedException e) {

@@ -85,7 +85,7 @@ class OpenApiTest {
     void kubectlApplyFallsBackToItsCompiledTypesWhileSchemasAreEnvelopes() {
         ResourceRegistry registry = builtins();
         registry.register(List.of(widgets("v1")));
-        KubectlProbes kubectl = new KubectlProbes(new OpenApi(registry));
+        KubectlProbes kubectl = new KubectlProbes(new OpenApi(registry, EnvelopeSchemaSource.INSTANCE, CLOCK));
 
         assertThat(kubectl.strategicMergeVerdicts(CONFIG_MAP)).isNotEmpty().containsOnly(false);
         assertThat(kubectl.strategicMergeVerdicts(DEPLOYMENT)).isNotEmpty().containsOnly(false);
@@ -96,7 +96,7 @@ class OpenApiTest {
     void fullSchemasOfBuiltinsAdvertiseStrategicMergePatchButCustomResourcesNever() {
         ResourceRegistry registry = builtins();
         registry.register(List.of(widgets("v1")));
-        SchemaSource full = (kind, name, builtin) -> new KindSchema(EnvelopeSchemaSource.envelope(kind), Map.of(),
+        SchemaSource full = (kind, name, builtin, published) -> new KindSchema(EnvelopeSchemaSource.envelope(kind), Map.of(),
                 KindSchema.Coverage.FULL);
         KubectlProbes kubectl = new KubectlProbes(new OpenApi(registry, full, CLOCK));
 
@@ -113,7 +113,9 @@ class OpenApiTest {
         assertThat(deployment.path("type").asText()).isEqualTo("object");
         assertThat(deployment.path("x-kubernetes-group-version-kind"))
                 .containsExactly(Json.object().put("group", "apps").put("kind", "Deployment").put("version", "v1"));
-        assertThat(deployment.path("properties").path("metadata").path("$ref").asText())
+        JsonNode metadata = deployment.path("properties").path("metadata");
+        // A documented reference is written as upstream's v3 does: allOf with the reference, beside the description.
+        assertThat(metadata.has("allOf") ? metadata.path("allOf").get(0).path("$ref").asText() : metadata.path("$ref").asText())
                 .isEqualTo("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         assertThat(deployment.path("properties").has("apiVersion")).isTrue();
         assertThat(deployment.path("properties").has("kind")).isTrue();
@@ -217,7 +219,7 @@ class OpenApiTest {
 
     @Test
     void swaggerV2HasTheSamePathsWithInlineParametersAndHidesPartialKinds() {
-        OpenApi openApi = new OpenApi(builtins());
+        OpenApi openApi = new OpenApi(builtins(), EnvelopeSchemaSource.INSTANCE, CLOCK);
         JsonNode swagger = json(get(openApi, "/openapi/v2"));
 
         assertThat(swagger.path("swagger").asText()).isEqualTo("2.0");
@@ -336,11 +338,11 @@ class OpenApiTest {
     void documentsRenderOncePerGeneration() {
         ResourceRegistry registry = builtins();
         List<GroupVersionKind> asked = new ArrayList<>();
-        SchemaSource counting = (kind, name, builtin) -> {
+        SchemaSource counting = (kind, name, builtin, published) -> {
             synchronized (asked) {
                 asked.add(kind);
             }
-            return EnvelopeSchemaSource.INSTANCE.schema(kind, name, builtin);
+            return EnvelopeSchemaSource.INSTANCE.schema(kind, name, builtin, published);
         };
         OpenApi openApi = new OpenApi(registry, counting, CLOCK);
 
@@ -369,6 +371,84 @@ class OpenApiTest {
         return names;
     }
 
+    @Test
+    void builtinKindsArePublishedWithTheModelsDocumentationInBothDocuments() {
+        OpenApi openApi = new OpenApi(builtins());
+        JsonNode apps = json(get(openApi, "/openapi/v3/apis/apps/v1"));
+        JsonNode schemas = apps.path("components").path("schemas");
+
+        JsonNode deployment = schemas.path("io.k8s.api.apps.v1.Deployment");
+        assertThat(deployment.path("description").asText()).startsWith("Deployment enables declarative updates");
+        // The model documents fields of a named type on the type only: the field borrows the type's words.
+        assertThat(deployment.path("properties").path("spec").path("allOf").get(0).path("$ref").asText())
+                .isEqualTo("#/components/schemas/io.k8s.api.apps.v1.DeploymentSpec");
+        assertThat(deployment.path("properties").path("spec").path("description").asText())
+                .startsWith("DeploymentSpec is the specification of the desired behavior");
+        assertThat(deployment.path("properties").path("metadata").path("description").asText()).startsWith("ObjectMeta is metadata");
+        assertThat(schemas.path("io.k8s.api.apps.v1.DeploymentSpec").path("properties").path("minReadySeconds")
+                .path("description").asText()).startsWith("Minimum number of seconds");
+        // What the kind refers to comes along, core types under core's name.
+        assertThat(schemas.path("io.k8s.api.core.v1.Container").path("properties").path("image").path("description").asText())
+                .startsWith("Container image name.");
+        assertThat(schemas.path("io.k8s.api.core.v1.PodSpec").path("properties").path("containers")
+                .path("x-kubernetes-patch-merge-key").asText()).isEqualTo("name");
+        assertThat(schemas.path(MetaSchemas.OBJECT_META).path("properties").path("name").path("description").asText())
+                .startsWith("Name must be unique within a namespace.");
+
+        JsonNode swagger = json(get(openApi, "/openapi/v2"));
+        JsonNode v2 = swagger.path("definitions").path("io.k8s.api.apps.v1.Deployment");
+        assertThat(v2.path("x-kubernetes-group-version-kind").get(0).path("kind").asText()).isEqualTo("Deployment");
+        // Swagger 2.0 writes the reference beside the description (no allOf).
+        assertThat(v2.path("properties").path("spec").path("$ref").asText()).isEqualTo("#/definitions/io.k8s.api.apps.v1.DeploymentSpec");
+        assertThat(v2.path("properties").path("spec").has("allOf")).isFalse();
+        assertThat(swagger.path("definitions").path("io.k8s.api.core.v1.PodSpec").path("required").toString()).isEqualTo("[\"containers\"]");
+        JsonNode quantity = swagger.path("definitions").path(ModelCatalogue.QUANTITY);
+        assertThat(quantity.path("type").asText()).isEqualTo("string");
+        assertThat(quantity.has("oneOf")).isFalse();
+        assertThat(schemas.path(ModelCatalogue.QUANTITY).has("type")).isFalse();
+    }
+
+    @Test
+    void customResourcesArePublishedWithTheirCrdSchemaInV3AndConvertedInV2() {
+        ObjectNode crdSchema = (ObjectNode) Json.parse("""
+                {"type":"object","description":"A widget.","properties":{
+                  "spec":{"type":"object","description":"What the widget should be.","required":["size"],"properties":{
+                    "size":{"type":"integer","description":"How big."},
+                    "label":{"type":"string","nullable":true},
+                    "port":{"x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]},
+                    "extra":{"type":"object","x-kubernetes-preserve-unknown-fields":true,"properties":{"a":{"type":"string"}}}}}}}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ResourceDefinition widgets = new ResourceDefinition(widgets("v1").info(), new Strategy() {
+            @Override
+            public Optional<JsonNode> openApiV3Schema() {
+                return Optional.of(crdSchema);
+            }
+        });
+        ResourceRegistry registry = builtins();
+        registry.register(List.of(widgets));
+        OpenApi openApi = new OpenApi(registry);
+
+        JsonNode v3 = json(get(openApi, "/openapi/v3/apis/example.com/v1")).path("components").path("schemas")
+                .path("com.example.v1.Widget");
+        assertThat(v3.path("description").asText()).isEqualTo("A widget.");
+        assertThat(v3.path("x-kubernetes-group-version-kind").get(0).path("kind").asText()).isEqualTo("Widget");
+        assertThat(v3.path("properties").path("spec").path("properties").path("size").path("description").asText()).isEqualTo("How big.");
+        assertThat(v3.path("properties").path("metadata").path("allOf").get(0).path("$ref").asText())
+                .isEqualTo("#/components/schemas/" + MetaSchemas.OBJECT_META);
+        assertThat(v3.path("properties").path("apiVersion").path("description").asText()).startsWith("APIVersion defines");
+        assertThat(v3.path("properties").path("spec").path("properties").path("label").path("nullable").asBoolean()).isTrue();
+
+        JsonNode v2 = json(get(openApi, "/openapi/v2")).path("definitions").path("com.example.v1.Widget");
+        assertThat(v2.path("x-kubernetes-group-version-kind").get(0).path("kind").asText()).isEqualTo("Widget");
+        JsonNode spec = v2.path("properties").path("spec");
+        assertThat(spec.path("required").toString()).isEqualTo("[\"size\"]");
+        assertThat(spec.path("properties").path("label").has("nullable")).isFalse();
+        assertThat(spec.path("properties").path("label").has("type")).isFalse();
+        assertThat(spec.path("properties").path("port").has("anyOf")).isFalse();
+        assertThat(spec.path("properties").path("extra").has("properties")).isFalse();
+        assertThat(v2.path("properties").path("metadata").path("$ref").asText()).isEqualTo("#/definitions/" + MetaSchemas.OBJECT_META);
+    }
+
     private static List<String> references(JsonNode node) {
         List<String> references = new ArrayList<>();
         collect(node, references);
@@ -378,7 +458,8 @@ class OpenApiTest {
     private static void collect(JsonNode node, List<String> references) {
         if (node.isObject()) {
             node.properties().forEach(entry -> {
-                if (entry.getKey().equals("$ref")) {
+                // JSONSchemaProps has a property named "$ref": only textual values are references.
+                if (entry.getKey().equals("$ref") && entry.getValue().isTextual()) {
                     references.add(entry.getValue().asText());
                 } else {
                     collect(entry.getValue(), references);
