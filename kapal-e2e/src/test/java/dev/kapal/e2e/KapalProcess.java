@@ -33,16 +33,19 @@ final class KapalProcess implements AutoCloseable {
     private Process process;
     private Duration lastStartToReady = Duration.ZERO;
 
-    private KapalProcess(Path dataDir, int port) {
+    private final List<String> extraFlags;
+
+    private KapalProcess(Path dataDir, int port, List<String> extraFlags) {
         this.dataDir = dataDir;
         this.port = port;
+        this.extraFlags = List.copyOf(extraFlags);
         this.log = dataDir.resolveSibling("kapal-" + (++starts) + ".log");
     }
 
-    /** Starts a server on a fresh data dir and a free port and waits until it is ready. */
-    static KapalProcess startFresh() throws Exception {
+    /** Starts a server on a fresh data dir and a free port, with {@code extraFlags}, and waits until it is ready. */
+    static KapalProcess startFresh(String... extraFlags) throws Exception {
         Path dir = Files.createTempDirectory("kapal-e2e-");
-        KapalProcess server = new KapalProcess(dir.resolve("data"), freePort());
+        KapalProcess server = new KapalProcess(dir.resolve("data"), freePort(), List.of(extraFlags));
         server.start();
         return server;
     }
@@ -74,8 +77,9 @@ final class KapalProcess implements AutoCloseable {
 
     private List<String> command() {
         Path launcher = ROOT.resolve("bin/kapal");
-        List<String> server = List.of("server", "--data-dir", dataDir.toString(), "--https-listen-port", String.valueOf(port),
-                "--disable-agent", "--node-name", "e2e-node");
+        List<String> server = new ArrayList<>(List.of("server", "--data-dir", dataDir.toString(), "--https-listen-port",
+                String.valueOf(port), "--disable-agent", "--node-name", "e2e-node"));
+        server.addAll(extraFlags);
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(launcher) && !jarIsStale()) {
             command.add(launcher.toString());
