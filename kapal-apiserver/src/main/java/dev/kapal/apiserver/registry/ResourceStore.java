@@ -375,8 +375,8 @@ public final class ResourceStore {
 
     /**
      * The update loop: read, compute the new object, prepare and validate it, compare-and-swap;
-     * on a conflict the whole computation runs again on fresh state unless the client pinned a
-     * resourceVersion.
+     * on a conflict the whole computation runs again on fresh state, where a resourceVersion the
+     * client pinned no longer matches.
      */
     private ObjectNode write(String namespace, String name, UnaryOperator<ObjectNode> compute, String subresource,
                              Options.Write options, boolean mayCreate) {
@@ -422,9 +422,10 @@ public final class ResourceStore {
                 KeyValue written = store.update(key, current.revision(), encode(prepared));
                 return stamp(prepared, written.modRevision());
             } catch (StoreException.Conflict conflict) {
-                if (pinned) {
-                    throw ApiException.conflict(gvr(), name, ApiException.OBJECT_MODIFIED);
-                }
+                // Another write won: compute again on fresh state. A resourceVersion the client
+                // named (in the body or in the patch) no longer matches then, which is the 409;
+                // the current object's own version, carried into a patch result, always does.
+                continue;
             } catch (StoreException.KeyNotFound gone) {
                 throw ApiException.notFound(gvr(), name);
             }

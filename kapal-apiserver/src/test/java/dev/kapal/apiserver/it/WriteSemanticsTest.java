@@ -183,6 +183,46 @@ class WriteSemanticsTest {
     }
 
     @Test
+    void concurrentPatchesWithoutAResourceVersionAllApply() throws Exception {
+        // A patch that does not name a resourceVersion is re-applied to fresh state when another
+        // write wins the race (upstream's GuaranteedUpdate): writers never see a 409.
+        createConfigMap("contended", Map.of());
+        int writers = 6;
+        int patchesEach = 15;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(writers)) {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int writer = 0; writer < writers; writer++) {
+                int w = writer;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < patchesEach; i++) {
+                        client.configMaps().inNamespace("default").withName("contended").patch(
+                                PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"w" + w + "-" + i + "\":\"x\"}}");
+                    }
+                    return null;
+                }));
+            }
+            for (var future : done) {
+                future.get();
+            }
+        }
+        assertThat(client.configMaps().inNamespace("default").withName("contended").get().getData())
+                .hasSize(writers * patchesEach);
+    }
+
+    @Test
+    void patchNamingAStaleResourceVersionIsAConflict() {
+        ConfigMap original = createConfigMap("pinned-patch", Map.of("v", "1"));
+        client.configMaps().inNamespace("default").withName("pinned-patch")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"v\":\"2\"}}");
+        Status status = statusOf(409, () -> client.configMaps().inNamespace("default").withName("pinned-patch")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"resourceVersion\":\""
+                        + original.getMetadata().getResourceVersion() + "\"},\"data\":{\"v\":\"3\"}}"));
+        assertThat(status.getReason()).isEqualTo("Conflict");
+        assertThat(client.configMaps().inNamespace("default").withName("pinned-patch").get().getData())
+                .containsEntry("v", "2");
+    }
+
+    @Test
     void jsonPatchMergePatchAndEdit() {
         createConfigMap("patched", Map.of("a", "1", "b", "2"));
         ConfigMap jsonPatched = client.configMaps().inNamespace("default").withName("patched").patch(
