@@ -249,7 +249,11 @@ public final class ApiServer implements AutoCloseable {
         }
         DiscoveryResponse response = answer.get();
         response.headers().forEach(exchange::setHeader);
-        exchange.respond(response.status(), response.contentType().orElse("application/json"), response.body());
+        if (response.status() == 304) {
+            exchange.respondNotModified();
+        } else {
+            exchange.respond(response.status(), response.contentType().orElse("application/json"), response.body());
+        }
         return true;
     }
 

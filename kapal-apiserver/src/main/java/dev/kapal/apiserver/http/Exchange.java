@@ -144,6 +144,19 @@ public final class Exchange {
         }
     }
 
+    /**
+     * A 304 Not Modified: no body and, unlike {@link #respond}, no Content-Type or Content-Length.
+     * HTTP caches (kubectl's among them) merge a 304's headers into the response they stored, so a
+     * Content-Type here would overwrite the stored representation's (kubectl then read cached
+     * aggregated discovery as the legacy form and found no resources at all).
+     */
+    public void respondNotModified() {
+        status = 304;
+        committed = true;
+        response.setStatus(304);
+        response.write(true, null, callback);
+    }
+
     public void respondJson(int code, JsonNode body) {
         respond(code, "application/json", Json.write(body));
     }

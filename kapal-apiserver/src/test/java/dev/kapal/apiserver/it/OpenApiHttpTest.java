@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The OpenAPI documents over HTTP: the v3 index, per-group-version documents, caching headers, v2 in both forms. */
+/**
+ * The OpenAPI and discovery documents over HTTP: the v3 index, per-group-version documents,
+ * caching headers, v2 in both forms, 304s.
+ */
 @Timeout(60)
 class OpenApiHttpTest {
     @RegisterExtension
@@ -65,5 +68,18 @@ class OpenApiHttpTest {
         assertThat(protobuf.statusCode()).isEqualTo(200);
         assertThat(protobuf.headers().firstValue("Content-Type")).contains("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
         assertThat(protobuf.headers().firstValue("ETag")).isPresent().isNotEqualTo(java.util.Optional.of(jsonEtag));
+    }
+
+    @Test
+    void notModifiedCarriesNoContentTypeSoACacheKeepsTheStoredRepresentation() throws Exception {
+        String aggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+        HttpResponse<byte[]> first = get("/apis", aggregated, null);
+        assertThat(first.headers().firstValue("Content-Type"))
+                .contains("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
+        HttpResponse<byte[]> again = get("/apis", aggregated, first.headers().firstValue("ETag").orElseThrow());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.headers().firstValue("Content-Type")).isEmpty();
+        assertThat(again.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+        assertThat(again.body()).isEmpty();
     }
 }
