@@ -220,6 +220,23 @@ class KubectlIT {
     }
 
     @Test
+    void discoveryStaysUsableAfterALegacyDiscoveryRequestFilledTheHttpCache() {
+        for (String version : List.of("1.27", "1.33")) {
+            Kubectl kubectl = kubectl(version);
+            assertThat(kubectl.run("api-resources").ok()).isTrue();
+            // The same URLs asked for in the legacy form: the cache then holds both and
+            // revalidates with If-None-Match (304s) on the next aggregated request.
+            assertThat(kubectl.run("get", "--raw", "/apis").ok()).isTrue();
+            assertThat(kubectl.run("get", "--raw", "/api").ok()).isTrue();
+            Kubectl.Result resources = kubectl.run("api-resources");
+            assertThat(resources.ok()).as("%s", resources).isTrue();
+            assertThat(resources.out()).as(version).contains("deployments", "configmaps");
+            Kubectl.Result get = kubectl.run("get", "deploy", "-A");
+            assertThat(get.ok()).as("%s", get).isTrue();
+        }
+    }
+
+    @Test
     void kubectlVersionSeesKubernetes133() {
         Kubectl.Result version = kubectl("1.33").run("version", "-o", "json");
         assertThat(version.ok()).as("%s", version).isTrue();
