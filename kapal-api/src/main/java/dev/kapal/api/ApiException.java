@@ -155,6 +155,12 @@ public final class ApiException extends RuntimeException {
         return new ApiException(StatusReason.UNAUTHORIZED, "Unauthorized");
     }
 
+    /** Upstream's {@code NewForbidden}: {@code <resource> "<name>" is forbidden: <why>}, with details. */
+    public static ApiException forbidden(GroupVersionResource resource, String name, String why) {
+        return new ApiException(StatusReason.FORBIDDEN, 403,
+                resource.groupResource() + " \"" + name + "\" is forbidden: " + why, details(resource, name), Optional.empty());
+    }
+
     public static ApiException forbidden(String message) {
         return new ApiException(StatusReason.FORBIDDEN, message);
     }

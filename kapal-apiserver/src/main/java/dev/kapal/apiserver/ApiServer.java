@@ -28,6 +28,7 @@ import dev.kapal.apiserver.registry.ResourceStore;
 import dev.kapal.storage.Compactor;
 import dev.kapal.storage.Store;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,8 @@ public final class ApiServer implements AutoCloseable {
     private final List<Admission> admissions;
     private Compactor compactor;
     private EventTtl eventTtl;
+    /** Re-runs {@link Bootstrap} every {@link #BOOTSTRAP_INTERVAL} while serving. */
+    private Thread bootstrapLoop;
     private volatile boolean serving;
     private Server server;
     private Discovery discovery;
@@ -128,7 +131,32 @@ public final class ApiServer implements AutoCloseable {
         Bootstrap.run(this, config);
         LOG.debug("bootstrap objects in place after {} ms", (System.nanoTime() - started) / 1_000_000);
         serving = true;
+        bootstrapLoop = Thread.ofVirtual().name("kapal-bootstrap").start(this::repairBootstrapObjects);
         ready.complete(null);
+    }
+
+    /**
+     * How often the bootstrap objects are repaired: upstream's API server reconciles the
+     * {@code kubernetes} Service and its endpoints every 10 s, so deleting them is undone.
+     */
+    static final Duration BOOTSTRAP_INTERVAL = Duration.ofSeconds(10);
+
+    private void repairBootstrapObjects() {
+        while (serving) {
+            try {
+                Thread.sleep(BOOTSTRAP_INTERVAL);
+            } catch (InterruptedException closing) {
+                return;
+            }
+            try {
+                if (serving) {
+                    Bootstrap.run(this, config);
+                }
+            } catch (RuntimeException failure) {
+                LOG.debug("repairing the bootstrap objects failed, trying again in {}: {}", BOOTSTRAP_INTERVAL,
+                        failure.getMessage());
+            }
+        }
     }
 
     /**
@@ -290,6 +318,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         serving = false;
+        if (bootstrapLoop != null) {
+            bootstrapLoop.interrupt();
+        }
         if (crds != null) {
             crds.close();
         }

@@ -9,6 +9,7 @@ import static dev.kapal.apiserver.kinds.Trees.defaultText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kapal.api.ApiException;
 import dev.kapal.apiserver.registry.Strategy;
 import java.util.List;
 import java.util.OptionalLong;
@@ -51,6 +52,9 @@ final class CoreKinds {
      * {@code kubernetes.io/metadata.name} label always equal to the name. Finalizers only change
      * through the {@code finalize} subresource, so updates keep the stored ones.
      */
+    /** The namespaces upstream's NamespaceLifecycle admission never lets go. */
+    static final java.util.Set<String> IMMORTAL_NAMESPACES = java.util.Set.of("default", "kube-system", "kube-public");
+
     static final Strategy NAMESPACES = KindStrategy.builder()
             .fields(text("status.phase"))
             .keepsStatusOnCreate()
@@ -73,6 +77,13 @@ final class CoreKinds {
                 }
                 if (!present) {
                     finalizers.add("kubernetes");
+                }
+            })
+            .checkDelete(object -> {
+                String name = Trees.text(object.path("metadata"), "name");
+                if (IMMORTAL_NAMESPACES.contains(name)) {
+                    throw ApiException.forbidden(new dev.kapal.api.GroupVersionResource("", "v1", "namespaces"), name,
+                            "this namespace may not be deleted");
                 }
             })
             .prepareForUpdate((object, old) -> {

@@ -81,6 +81,7 @@ final class KindStrategy implements Strategy {
     private final List<SelectableField> fields;
     private final Map<String, java.util.function.Function<ObjectNode, String>> computedFields;
     private final BiFunction<ObjectNode, OptionalLong, OptionalLong> gracefulDeletion;
+    private final Consumer<ObjectNode> checkDelete;
 
     private KindStrategy(Builder builder) {
         this.defaults = builder.defaults;
@@ -97,6 +98,7 @@ final class KindStrategy implements Strategy {
         this.fields = List.copyOf(builder.fields);
         this.computedFields = new LinkedHashMap<>(builder.computedFields);
         this.gracefulDeletion = builder.gracefulDeletion;
+        this.checkDelete = builder.checkDelete;
     }
 
     static Builder builder() {
@@ -188,6 +190,11 @@ final class KindStrategy implements Strategy {
         return gracefulDeletion.apply(object, requestedSeconds);
     }
 
+    @Override
+    public void checkDelete(ObjectNode object) {
+        checkDelete.accept(object);
+    }
+
     /** Declares a strategy; everything not set keeps the generic behaviour. */
     static final class Builder {
         private Consumer<ObjectNode> defaults = object -> {
@@ -211,6 +218,8 @@ final class KindStrategy implements Strategy {
         private final Map<String, java.util.function.Function<ObjectNode, String>> computedFields = new LinkedHashMap<>();
         private BiFunction<ObjectNode, OptionalLong, OptionalLong> gracefulDeletion =
                 (object, requested) -> OptionalLong.empty();
+        private Consumer<ObjectNode> checkDelete = object -> {
+        };
 
         /** DELETE answers with the object rather than a Status (upstream: pods, services). */
         Builder returnsDeletedObject() {
@@ -285,6 +294,12 @@ final class KindStrategy implements Strategy {
 
         Builder gracefulDeletion(BiFunction<ObjectNode, OptionalLong, OptionalLong> value) {
             this.gracefulDeletion = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Refuses some DELETEs by throwing (see {@link Strategy#checkDelete}). */
+        Builder checkDelete(Consumer<ObjectNode> value) {
+            this.checkDelete = Objects.requireNonNull(value);
             return this;
         }
 

@@ -107,4 +107,9 @@ record NamedStrategy(Strategy delegate, BuiltinKinds.NameRule rule) implements S
     public OptionalLong gracefulDeletion(ObjectNode object, OptionalLong requestedSeconds) {
         return delegate.gracefulDeletion(object, requestedSeconds);
     }
+
+    @Override
+    public void checkDelete(ObjectNode object) {
+        delegate.checkDelete(object);
+    }
 }

@@ -525,6 +525,7 @@ public final class ResourceStore {
             KeyValue stored = store.get(key).orElseThrow(() -> ApiException.notFound(gvr(), name));
             CachedObject current = served(CachedObject.decode(stored));
             ObjectNode object = current.copy();
+            strategy.checkDelete(object);
             checkPreconditions(object, current.revision(), options, name);
             ObjectNode metadata = Json.objectAt(object, "metadata");
             boolean changed = false;

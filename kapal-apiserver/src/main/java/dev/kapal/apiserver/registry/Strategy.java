@@ -136,6 +136,14 @@ public interface Strategy {
     }
 
     /**
+     * Refuses a DELETE of {@code object} by throwing an {@link dev.kapal.api.ApiException}, as
+     * upstream admission does on delete (NamespaceLifecycle keeps {@code default},
+     * {@code kube-system} and {@code kube-public}). Called before anything changes.
+     */
+    default void checkDelete(ObjectNode object) {
+    }
+
+    /**
      * Marks an object at the first DELETE (no {@code deletionTimestamp} yet), before the generic
      * store decides between removing it and waiting for finalizers. Returns whether it changed
      * the object. Upstream CRDs add their cleanup finalizer and a {@code Terminating} condition
