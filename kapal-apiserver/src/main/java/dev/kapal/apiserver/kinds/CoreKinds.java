@@ -97,8 +97,14 @@ final class CoreKinds {
             })
             .build();
 
+    /**
+     * Nodes keep the status they are created with, as upstream's node strategy does: a kubelet
+     * registers its Node with capacity, allocatable and conditions in the one create, so the
+     * scheduler never sees a node with nothing allocatable.
+     */
     static final Strategy NODES = KindStrategy.builder()
             .fields(flag("spec.unschedulable"))
+            .keepsStatusOnCreate()
             .validateUpdate((object, old, errors) -> {
                 String oldCidr = Trees.text(old.path("spec"), "podCIDR");
                 if (!oldCidr.isEmpty() && !oldCidr.equals(Trees.text(object.path("spec"), "podCIDR"))) {

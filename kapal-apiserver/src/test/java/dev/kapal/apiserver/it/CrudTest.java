@@ -98,6 +98,24 @@ class CrudTest {
     }
 
     @Test
+    void nodeKeepsTheStatusItIsCreatedWith() {
+        io.fabric8.kubernetes.api.model.Node created = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("crud-node").endMetadata()
+                .withNewStatus()
+                .addToCapacity("cpu", new io.fabric8.kubernetes.api.model.Quantity("4"))
+                .addToAllocatable("cpu", new io.fabric8.kubernetes.api.model.Quantity("4"))
+                .endStatus().build()).create();
+        assertThat(created.getStatus().getAllocatable()).containsKey("cpu");
+        assertThat(client.nodes().withName("crud-node").get().getStatus().getCapacity().get("cpu").getAmount()).isEqualTo("4");
+        // Other kinds still start with the status the server gives them.
+        Pod pod = client.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("crud-status-pod").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").endStatus().build()).create();
+        assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
+    }
+
+    @Test
     void kubernetesServiceHasTheFirstServiceIp() {
         Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
         assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.43.0.1");
