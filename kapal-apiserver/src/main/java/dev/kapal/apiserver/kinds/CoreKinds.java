@@ -102,9 +102,22 @@ final class CoreKinds {
      * registers its Node with capacity, allocatable and conditions in the one create, so the
      * scheduler never sees a node with nothing allocatable.
      */
+    private static final List<String> NODE_INFO_FIELDS = List.of("architecture", "bootID",
+            "containerRuntimeVersion", "kernelVersion", "kubeProxyVersion", "kubeletVersion", "machineID",
+            "operatingSystem", "osImage", "systemUUID");
+
     static final Strategy NODES = KindStrategy.builder()
             .fields(flag("spec.unschedulable"))
             .keepsStatusOnCreate()
+            .defaults(object -> {
+                // Upstream serialises these Go fields without omitempty, so every Node has them.
+                ObjectNode status = defaultObject(object, "status");
+                defaultInt(defaultObject(defaultObject(status, "daemonEndpoints"), "kubeletEndpoint"), "Port", 0);
+                ObjectNode nodeInfo = defaultObject(status, "nodeInfo");
+                for (String field : NODE_INFO_FIELDS) {
+                    defaultText(nodeInfo, field, "");
+                }
+            })
             .validateUpdate((object, old, errors) -> {
                 String oldCidr = Trees.text(old.path("spec"), "podCIDR");
                 if (!oldCidr.isEmpty() && !oldCidr.equals(Trees.text(object.path("spec"), "podCIDR"))) {

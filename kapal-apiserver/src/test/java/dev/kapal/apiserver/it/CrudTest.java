@@ -107,6 +107,11 @@ class CrudTest {
                 .endStatus().build()).create();
         assertThat(created.getStatus().getAllocatable()).containsKey("cpu");
         assertThat(client.nodes().withName("crud-node").get().getStatus().getCapacity().get("cpu").getAmount()).isEqualTo("4");
+        // A Node created bare still has a status: upstream always serialises nodeInfo and daemonEndpoints.
+        io.fabric8.kubernetes.api.model.Node bare = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+                .withNewMetadata().withName("crud-bare-node").endMetadata().build()).create();
+        assertThat(bare.getStatus().getNodeInfo().getKubeletVersion()).isEmpty();
+        assertThat(bare.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort()).isZero();
         // Other kinds still start with the status the server gives them.
         Pod pod = client.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("crud-status-pod").endMetadata()
