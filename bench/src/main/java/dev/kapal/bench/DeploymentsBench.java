@@ -149,16 +149,22 @@ public final class DeploymentsBench {
                 && deployment.getStatus().getAvailableReplicas() >= replicas;
     }
 
+    /** Polls {@code count} every two seconds until it reaches {@code target}; a list that times out under load is retried. */
     private static void awaitCount(String what, long target, long start, java.util.concurrent.Callable<Long> count) throws Exception {
+        long now = 0;
         while (true) {
-            long now = count.call();
+            try {
+                now = count.call();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException slow) {
+                System.out.printf("  (listing %s failed, retrying: %s)%n", what, slow.getMessage());
+            }
             if (now >= target) {
                 return;
             }
             if (System.nanoTime() - start > TIMEOUT_NANOS) {
                 throw new IllegalStateException("only " + now + " of " + target + " " + what + " after 30 minutes");
             }
-            Thread.sleep(1_000);
+            Thread.sleep(2_000);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.kapal.server;
 
-import dev.kapal.apiserver.metrics.MetricsSource;
 import dev.kapal.controllers.ControllerManager;
 import dev.kapal.controllers.nodeipam.NodeIpamController;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,35 +14,19 @@ import java.util.concurrent.CompletableFuture;
  * deployment, garbagecollector, podgc, disruption), talking to the API
  * server over loopback as {@code system:kube-controller-manager}, with leader election on the
  * {@code kube-system/kube-controller-manager} Lease. Ready once it leads and its informers synced.
- * Its workqueue metrics are served at the API server's {@code /metrics} through {@link Metrics}.
+ * Its workqueue metrics are served at the API server's {@code /metrics} through {@link LateMetrics}.
  */
 final class ControllersComponent implements Component {
     private final ServerConfig config;
     private final CertificatesComponent certificates;
     private final ApiServerComponent apiServer;
-    private final Metrics metrics;
+    private final LateMetrics metrics;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile KubernetesClient client;
     private volatile ControllerManager manager;
     private volatile List<ControllerManager.Definition> selected = List.of();
 
-    /**
-     * The API server's view of the controllers' workqueue metrics: made before either component,
-     * filled when the controller manager starts, empty before (and while another server leads).
-     */
-    static final class Metrics implements MetricsSource {
-        private volatile ControllerManager manager;
-
-        @Override
-        public void writeTo(StringBuilder out) {
-            ControllerManager current = manager;
-            if (current != null) {
-                current.writeMetrics(out);
-            }
-        }
-    }
-
-    ControllersComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, Metrics metrics) {
+    ControllersComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, LateMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.apiServer = Objects.requireNonNull(apiServer, "apiServer");
@@ -69,7 +52,7 @@ final class ControllersComponent implements Component {
         // Upstream's identity: the host name and a unique suffix, so a restart is a new holder.
         String identity = config.nodeName() + "_" + UUID.randomUUID();
         manager = new ControllerManager(client, selected, identity);
-        metrics.manager = manager;
+        metrics.serve(manager::writeMetrics);
         manager.start();
         Component.completeWith(ready, manager.ready());
     }

@@ -73,8 +73,8 @@ final class KapalServer {
         DatastoreComponent datastore = new DatastoreComponent(config);
         // The scheduler and the controllers are made after the API server they talk to, but their
         // metrics are served there.
-        SchedulerComponent.Metrics schedulerMetrics = new SchedulerComponent.Metrics();
-        ControllersComponent.Metrics controllerMetrics = new ControllersComponent.Metrics();
+        LateMetrics schedulerMetrics = new LateMetrics();
+        LateMetrics controllerMetrics = new LateMetrics();
         ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore,
                 List.of(schedulerMetrics, controllerMetrics));
         SchedulerComponent scheduler = new SchedulerComponent(config, certificates, apiServer, schedulerMetrics);
