@@ -72,8 +72,8 @@ public final class SchedulerBench {
         void run(KubernetesClient admin, int nodes, int pods) throws Exception;
     }
 
-    /** A cluster for one scenario. */
-    private record Cluster(ApiServer server, LoopbackClients clients, Path directory, ClusterPki pki) implements AutoCloseable {
+    /** A cluster for one scenario: an in-process API server on a memory store (also used by {@link DeploymentsBench}). */
+    record Cluster(ApiServer server, LoopbackClients clients, Path directory, ClusterPki pki) implements AutoCloseable {
         static Cluster start() throws Exception {
             Path directory = Files.createTempDirectory("kapal-bench-scheduler-");
             InetAddress loopback = InetAddress.getByName("127.0.0.1");
@@ -178,7 +178,7 @@ public final class SchedulerBench {
         }
     }
 
-    private static void namespace(KubernetesClient admin, String name) {
+    static void namespace(KubernetesClient admin, String name) {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
     }
 
@@ -282,7 +282,7 @@ public final class SchedulerBench {
         });
     }
 
-    private static void createPods(KubernetesClient admin, String namespace, int count, IntFunction<Pod> pods) throws InterruptedException {
+    static void createPods(KubernetesClient admin, String namespace, int count, IntFunction<Pod> pods) throws InterruptedException {
         List<Throwable> failures = new ArrayList<>();
         try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
             Semaphore inFlight = new Semaphore(WRITERS);

@@ -125,7 +125,7 @@ public final class SimNodesBench {
         }
     }
 
-    private static String cidr(int index) {
+    static String cidr(int index) {
         return "10." + (42 + index / 256) + "." + (index % 256) + ".0/24";
     }
 
@@ -137,7 +137,7 @@ public final class SimNodesBench {
                 .endSpec().build();
     }
 
-    private static void parallel(int count, IntConsumer work) throws InterruptedException {
+    static void parallel(int count, IntConsumer work) throws InterruptedException {
         try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
             Semaphore inFlight = new Semaphore(WRITERS);
             for (int i = 0; i < count; i++) {
@@ -155,7 +155,7 @@ public final class SimNodesBench {
     }
 
     /** Heap in use after full collections settle. */
-    private static long liveHeap() throws InterruptedException {
+    static long liveHeap() throws InterruptedException {
         var memory = ManagementFactory.getMemoryMXBean();
         long previous = Long.MAX_VALUE;
         for (int round = 0; round < 5; round++) {

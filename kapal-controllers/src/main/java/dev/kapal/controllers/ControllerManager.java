@@ -13,6 +13,7 @@ import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.SharedInformers;
 import dev.kapal.controllers.runtime.LeaderElector;
+import dev.kapal.controllers.runtime.WorkQueueMetrics;
 import dev.kapal.controllers.serviceaccount.ServiceAccountController;
 import dev.kapal.controllers.tainteviction.TaintEvictionController;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,11 +41,26 @@ public final class ControllerManager implements AutoCloseable {
     public static final String LEASE_NAMESPACE = "kube-system";
     public static final String LEASE_NAME = "kube-controller-manager";
 
-    /** A controller as kube-controller-manager knows it: a name for {@code --controllers} and how to build it. */
-    public record Definition(String name, Function<ControllerContext, Controller<?>> factory) {
+    /**
+     * A controller as kube-controller-manager knows it: its canonical name (upstream's
+     * {@code cmd/kube-controller-manager/names}, such as {@code replicaset-controller}), the older
+     * names {@code --controllers} still accepts for it (such as {@code replicaset}), and how to build it.
+     */
+    public record Definition(String name, List<String> aliases, Function<ControllerContext, Controller<?>> factory) {
         public Definition {
             Objects.requireNonNull(name, "name");
+            aliases = List.copyOf(aliases);
             Objects.requireNonNull(factory, "factory");
+        }
+
+        /** A definition without aliases. */
+        public Definition(String name, Function<ControllerContext, Controller<?>> factory) {
+            this(name, List.of(), factory);
+        }
+
+        /** Whether {@code flagName} names this controller, by its name or an alias. */
+        public boolean isNamed(String flagName) {
+            return name.equals(flagName) || aliases.contains(flagName);
         }
     }
 
@@ -105,23 +121,33 @@ public final class ControllerManager implements AutoCloseable {
         return builtIn(Parameters.defaults(serverCaPem));
     }
 
-    /** The built-in controllers this module has, in start order, named as kube-controller-manager's aliases. */
+    /**
+     * The built-in controllers this module has, in start order, under kube-controller-manager's
+     * v1.33 names with its aliases (the names before v1.29, which {@code --controllers} still takes).
+     */
     public static List<Definition> builtIn(Parameters parameters) {
         return List.of(
-                new Definition(NamespaceController.NAME, NamespaceController::create),
-                new Definition(ServiceAccountController.NAME, ServiceAccountController::create),
-                new Definition(RootCaPublisher.NAME, context -> RootCaPublisher.create(context, parameters.serverCaPem())),
-                new Definition(NodeIpamController.NAME, context -> NodeIpamController.create(context, parameters.nodeIpam())),
-                new Definition(NodeLifecycleController.NAME,
+                new Definition("namespace-controller", List.of(NamespaceController.NAME), NamespaceController::create),
+                new Definition("serviceaccount-controller", List.of(ServiceAccountController.NAME), ServiceAccountController::create),
+                new Definition("root-ca-certificate-publisher-controller", List.of(RootCaPublisher.NAME),
+                        context -> RootCaPublisher.create(context, parameters.serverCaPem())),
+                new Definition("node-ipam-controller", List.of(NodeIpamController.NAME),
+                        context -> NodeIpamController.create(context, parameters.nodeIpam())),
+                new Definition("node-lifecycle-controller", List.of(NodeLifecycleController.NAME),
                         context -> NodeLifecycleController.create(context, parameters.nodeLifecycle())),
+                // New in v1.29 under the new naming, so upstream gives it no alias.
                 new Definition(TaintEvictionController.NAME, TaintEvictionController::create),
-                new Definition("replicaset", ReplicaSetController::replicaSets),
-                new Definition("replicationcontroller", ReplicaSetController::replicationControllers),
-                new Definition(DeploymentController.NAME, DeploymentController::create),
-                new Definition(GarbageCollector.NAME, GarbageCollector::create),
-                new Definition(PodGarbageCollector.NAME, PodGarbageCollector::create),
-                new Definition(DisruptionController.NAME, DisruptionController::create));
+                new Definition("replicaset-controller", List.of("replicaset"), ReplicaSetController::replicaSets),
+                new Definition("replicationcontroller-controller", List.of("replicationcontroller"),
+                        ReplicaSetController::replicationControllers),
+                new Definition("deployment-controller", List.of(DeploymentController.NAME), DeploymentController::create),
+                new Definition(GARBAGE_COLLECTOR, List.of(GarbageCollector.NAME), GarbageCollector::create),
+                new Definition("pod-garbage-collector-controller", List.of(PodGarbageCollector.NAME), PodGarbageCollector::create),
+                new Definition("disruption-controller", List.of(DisruptionController.NAME), DisruptionController::create));
     }
+
+    /** The garbage collector's canonical name (see {@link #selectsGarbageCollector}). */
+    public static final String GARBAGE_COLLECTOR = "garbage-collector-controller";
 
     /**
      * Whether {@code flags} ({@code --controllers}) select the garbage collector: the API server
@@ -130,19 +156,22 @@ public final class ControllerManager implements AutoCloseable {
      * never be removed).
      */
     public static boolean selectsGarbageCollector(List<String> flags) {
-        return names(select(builtIn(""), flags)).contains(GarbageCollector.NAME);
+        return names(select(builtIn(""), flags)).contains(GARBAGE_COLLECTOR);
     }
 
     /**
      * The definitions {@code --controllers} selects, as kube-controller-manager reads it:
      * {@code *} enables every controller on by default, {@code name} enables one, {@code -name}
-     * disables one; the last mention of a name wins over {@code *}.
+     * disables one; the last mention of a controller (by its name or an alias) wins over {@code *}.
      *
-     * @throws IllegalArgumentException for a name no definition has
+     * @throws IllegalArgumentException for a name no definition has, neither as name nor as alias
      */
     public static List<Definition> select(List<Definition> all, List<String> flags) {
         Map<String, Definition> byName = new LinkedHashMap<>();
-        all.forEach(definition -> byName.put(definition.name(), definition));
+        for (Definition definition : all) {
+            byName.put(definition.name(), definition);
+            definition.aliases().forEach(alias -> byName.putIfAbsent(alias, definition));
+        }
         boolean star = false;
         Map<String, Boolean> explicit = new LinkedHashMap<>();
         for (String flag : flags) {
@@ -156,10 +185,12 @@ public final class ControllerManager implements AutoCloseable {
             }
             boolean disable = item.startsWith("-");
             String name = disable ? item.substring(1) : item;
-            if (!byName.containsKey(name)) {
-                throw new IllegalArgumentException("unknown controller \"" + name + "\"; known: " + String.join(", ", byName.keySet()));
+            Definition named = byName.get(name);
+            if (named == null) {
+                throw new IllegalArgumentException("unknown controller \"" + name + "\"; known: "
+                        + String.join(", ", names(all)) + " (or their aliases)");
             }
-            explicit.put(name, !disable);
+            explicit.put(named.name(), !disable);
         }
         List<Definition> selected = new ArrayList<>();
         for (Definition definition : all) {
@@ -192,6 +223,15 @@ public final class ControllerManager implements AutoCloseable {
 
     public boolean isLeader() {
         return elector == null || elector.isLeader();
+    }
+
+    /**
+     * Appends the running controllers' workqueue metrics ({@code workqueue_*}, labelled by
+     * controller name, as kube-controller-manager serves them) in the Prometheus text format;
+     * nothing while not leading. Thread-safe and quick: meant to be called on every scrape.
+     */
+    public void writeMetrics(StringBuilder out) {
+        WorkQueueMetrics.render(out, controllers());
     }
 
     /** The controllers running now (empty while not leading). */

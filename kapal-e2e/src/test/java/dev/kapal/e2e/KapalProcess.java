@@ -24,7 +24,13 @@ import java.util.stream.Stream;
 final class KapalProcess implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("kapal.root", "..")).toAbsolutePath().normalize();
     static final Path JAR = ROOT.resolve("kapal-server/target/kapal.jar");
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Generous: the first start after a build trains the AOT cache and, on a machine loaded by
+     * other builds, takes far longer than a warm start.
+     */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** How many lines of the server log a start-up failure carries. */
+    private static final int TAIL_LINES = 60;
     private static int starts;
 
     private final Path dataDir;
@@ -113,7 +119,12 @@ final class KapalProcess implements AutoCloseable {
         }
     }
 
-    /** Starts (or restarts, on the same data dir and port) and waits for {@code /readyz}. */
+    /**
+     * Starts (or restarts, on the same data dir and port) and waits for {@code /readyz}. If the
+     * server does not get ready (it exits, times out, or waiting is interrupted), it is killed
+     * with everything it started before the failure propagates, so no stray server outlives a
+     * failed test; the failure carries the tail of the server log.
+     */
     void start() throws Exception {
         Files.createDirectories(dataDir);
         long started = System.nanoTime();
@@ -122,7 +133,16 @@ final class KapalProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (Exception | Error failure) {
+            try {
+                killHard();
+            } catch (RuntimeException | InterruptedException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
         lastStartToReady = Duration.ofNanos(System.nanoTime() - started);
         System.out.printf("kapal server (%s) start-to-ready: %d ms%n", command.get(0).endsWith("kapal") ? "bin/kapal" : "java -jar",
                 lastStartToReady.toMillis());
@@ -133,7 +153,7 @@ final class KapalProcess implements AutoCloseable {
         HttpClient client = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("kapal exited with " + process.exitValue() + ": " + tail());
+                throw new IllegalStateException("kapal exited with " + process.exitValue() + "; log " + log + " ends:\n" + tail());
             }
             if (client == null && Files.exists(kubeconfig())) {
                 client = Tls.anonymousClient(Kubeconfig.read(kubeconfig()), HttpClient.Version.HTTP_1_1);
@@ -151,7 +171,7 @@ final class KapalProcess implements AutoCloseable {
             }
             Thread.sleep(25);
         }
-        throw new IllegalStateException("kapal not ready within " + READY_TIMEOUT + ": " + tail());
+        throw new IllegalStateException("kapal not ready within " + READY_TIMEOUT + "; log " + log + " ends:\n" + tail());
     }
 
     String baseUrl() {
@@ -162,7 +182,7 @@ final class KapalProcess implements AutoCloseable {
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
@@ -170,13 +190,20 @@ final class KapalProcess implements AutoCloseable {
 
     /** SIGKILL to the server JVM (and anything it started), as a power cut would. */
     void killHard() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         for (ProcessHandle handle : all) {
             handle.destroyForcibly();
         }
         for (ProcessHandle handle : all) {
-            handle.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+            try {
+                handle.onExit().orTimeout(10, TimeUnit.SECONDS).join();
+            } catch (java.util.concurrent.CompletionException stillAlive) {
+                // Reported by waitFor below if it is the server itself; a child is best effort.
+            }
         }
         process.waitFor(10, TimeUnit.SECONDS);
     }

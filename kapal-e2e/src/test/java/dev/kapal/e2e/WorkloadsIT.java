@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 /**
  * Seed 003 verbatim, on a real kapal server with three simulated nodes: the nginx-deployment's
  * event chain (Deployment controller → ReplicaSet controller → scheduler → node), rolling update,
- * history and rollback, cordon / scale / uncordon / drain, cascading and orphaning deletes, and
- * namespace deletion — all through real kubectl.
+ * history and rollback, cordon / scale / uncordon / drain (with a PodDisruptionBudget, emptyDir and
+ * unmanaged pods), cascading and orphaning deletes, namespace deletion and the controllers'
+ * workqueue metrics — all through real kubectl.
  */
 @Timeout(240)
 class WorkloadsIT {
@@ -76,6 +77,43 @@ class WorkloadsIT {
                   containers:
                   - name: nginx
                     image: nginx
+            """;
+
+    /** A Deployment whose pods use an emptyDir, guarded by a budget that allows no disruption. */
+    static final String GUARDED = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: guarded
+            spec:
+              replicas: 3
+              selector:
+                matchLabels:
+                  app: guarded
+              template:
+                metadata:
+                  labels:
+                    app: guarded
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    volumeMounts:
+                    - name: scratch
+                      mountPath: /scratch
+                  volumes:
+                  - name: scratch
+                    emptyDir: {}
+            ---
+            apiVersion: policy/v1
+            kind: PodDisruptionBudget
+            metadata:
+              name: guarded
+            spec:
+              minAvailable: 3
+              selector:
+                matchLabels:
+                  app: guarded
             """;
 
     @BeforeAll
@@ -225,6 +263,74 @@ class WorkloadsIT {
         rolledOut(kubectl, "seed-drain", "nginx");
         assertThat(podNodes(kubectl, "seed-drain", "app=nginx")).hasSize(6).doesNotContainValue(busiest);
         ok(kubectl.run("uncordon", busiest));
+    }
+
+    @Test
+    void drainHonoursTheDisruptionBudgetAndNeedsFlagsForEmptyDirAndUnmanagedPods() {
+        Kubectl kubectl = kubectl();
+        ok(kubectl.run("create", "namespace", "seed-pdb"));
+        ok(kubectl.runWithInput(GUARDED, "-n", "seed-pdb", "apply", "-f", "-"));
+        rolledOut(kubectl, "seed-pdb", "guarded");
+        awaitOutput(kubectl, Duration.ofSeconds(60), "3 0"::equals, "-n", "seed-pdb", "get", "pdb", "guarded",
+                "-o", "jsonpath={.status.currentHealthy} {.status.disruptionsAllowed}");
+        String node = podNodes(kubectl, "seed-pdb", "app=guarded").values().iterator().next();
+        ok(kubectl.run("-n", "seed-pdb", "run", "loner", "--image=nginx", "--overrides={\"spec\":{\"nodeName\":\"" + node + "\"}}"));
+        awaitOutput(kubectl, Duration.ofSeconds(60), "Running"::equals, "-n", "seed-pdb", "get", "pod", "loner",
+                "-o", "jsonpath={.status.phase}");
+
+        // Without the flags, kubectl refuses the emptyDir pod and the unmanaged one (after cordoning).
+        Kubectl.Result refused = kubectl.run("drain", node, "--ignore-daemonsets", "--timeout=60s");
+        assertThat(refused.ok()).as("%s", refused).isFalse();
+        assertThat(refused.err())
+                .contains("cannot delete Pods with local storage (use --delete-emptydir-data to override): seed-pdb/guarded-")
+                .contains("cannot delete Pods that declare no controller (use --force to override): seed-pdb/loner");
+
+        // With them, the unmanaged pod goes, but the budget answers 429 until --timeout.
+        Kubectl.Result blocked = kubectl.run("drain", node, "--ignore-daemonsets", "--delete-emptydir-data", "--force",
+                "--timeout=15s");
+        assertThat(blocked.ok()).as("%s", blocked).isFalse();
+        assertThat(blocked.out() + blocked.err())
+                .contains("Warning: deleting Pods that declare no controller: seed-pdb/loner")
+                .contains("pod/loner evicted")
+                .containsPattern("error when evicting pods/\"guarded-[a-z0-9]+-[a-z0-9]{5}\" -n \"seed-pdb\" \\(will retry after 5s\\): "
+                        + "Cannot evict pod as it would violate the pod's disruption budget\\.")
+                .contains("global timeout reached: 15s");
+        assertThat(kubectl.run("-n", "seed-pdb", "get", "pod", "loner").err()).contains("NotFound");
+
+        // A budget that allows one disruption lets the drain finish; the Deployment stays available.
+        ok(kubectl.run("-n", "seed-pdb", "patch", "pdb", "guarded", "--type=merge", "-p", "{\"spec\":{\"minAvailable\":2}}"));
+        awaitOutput(kubectl, Duration.ofSeconds(60), "1"::equals, "-n", "seed-pdb", "get", "pdb", "guarded",
+                "-o", "jsonpath={.status.disruptionsAllowed}");
+        Kubectl.Result drained = ok(kubectl.run("drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
+                "--timeout=120s"));
+        assertThat(drained.out()).contains("evicting pod seed-pdb/guarded-").contains("node/" + node + " drained");
+        rolledOut(kubectl, "seed-pdb", "guarded");
+        assertThat(podNodes(kubectl, "seed-pdb", "app=guarded")).hasSize(3).doesNotContainValue(node);
+        ok(kubectl.run("uncordon", node));
+        // emptyDir pods would make the other drain test's plain drain refuse: leave none behind.
+        ok(kubectl.run("delete", "namespace", "seed-pdb", "--timeout=120s"));
+    }
+
+    /** One sample of {@code /metrics}, read through kubectl. */
+    private static double metric(Kubectl kubectl, String series) {
+        return ok(kubectl.run("get", "--raw", "/metrics")).out().lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
+    void controllerWorkqueueMetricsAreServedAtMetricsAndMove() {
+        Kubectl kubectl = kubectl();
+        double adds = metric(kubectl, "workqueue_adds_total{name=\"deployment\"}");
+        double worked = metric(kubectl, "workqueue_work_duration_seconds_count{name=\"replicaset\"}");
+        ok(kubectl.run("create", "namespace", "seed-metrics"));
+        ok(kubectl.run("-n", "seed-metrics", "create", "deployment", "counted", "--image=nginx", "--replicas=1"));
+        rolledOut(kubectl, "seed-metrics", "counted");
+        assertThat(metric(kubectl, "workqueue_adds_total{name=\"deployment\"}")).isGreaterThan(adds);
+        assertThat(metric(kubectl, "workqueue_work_duration_seconds_count{name=\"replicaset\"}")).isGreaterThan(worked);
+        String metrics = ok(kubectl.run("get", "--raw", "/metrics")).out();
+        assertThat(metrics).contains("# TYPE workqueue_depth gauge", "# TYPE workqueue_retries_total counter",
+                "# TYPE workqueue_queue_duration_seconds histogram", "# TYPE workqueue_unfinished_work_seconds gauge",
+                "# TYPE workqueue_longest_running_processor_seconds gauge", "workqueue_depth{name=\"garbagecollector\"} ");
     }
 
     @Test

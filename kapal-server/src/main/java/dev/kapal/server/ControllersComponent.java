@@ -14,20 +14,23 @@ import java.util.concurrent.CompletableFuture;
  * deployment, garbagecollector, podgc, disruption), talking to the API
  * server over loopback as {@code system:kube-controller-manager}, with leader election on the
  * {@code kube-system/kube-controller-manager} Lease. Ready once it leads and its informers synced.
+ * Its workqueue metrics are served at the API server's {@code /metrics} through {@link LateMetrics}.
  */
 final class ControllersComponent implements Component {
     private final ServerConfig config;
     private final CertificatesComponent certificates;
     private final ApiServerComponent apiServer;
+    private final LateMetrics metrics;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile KubernetesClient client;
     private volatile ControllerManager manager;
     private volatile List<ControllerManager.Definition> selected = List.of();
 
-    ControllersComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer) {
+    ControllersComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, LateMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.apiServer = Objects.requireNonNull(apiServer, "apiServer");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -49,6 +52,7 @@ final class ControllersComponent implements Component {
         // Upstream's identity: the host name and a unique suffix, so a restart is a new holder.
         String identity = config.nodeName() + "_" + UUID.randomUUID();
         manager = new ControllerManager(client, selected, identity);
+        metrics.serve(manager::writeMetrics);
         manager.start();
         Component.completeWith(ready, manager.ready());
     }

@@ -71,12 +71,15 @@ final class KapalServer {
         }
         CertificatesComponent certificates = new CertificatesComponent(config, host);
         DatastoreComponent datastore = new DatastoreComponent(config);
-        // The scheduler is made after the API server it talks to, but its metrics are served there.
-        SchedulerComponent.Metrics schedulerMetrics = new SchedulerComponent.Metrics();
-        ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore, List.of(schedulerMetrics));
+        // The scheduler and the controllers are made after the API server they talk to, but their
+        // metrics are served there.
+        LateMetrics schedulerMetrics = new LateMetrics();
+        LateMetrics controllerMetrics = new LateMetrics();
+        ApiServerComponent apiServer = new ApiServerComponent(config, certificates, datastore,
+                List.of(schedulerMetrics, controllerMetrics));
         SchedulerComponent scheduler = new SchedulerComponent(config, certificates, apiServer, schedulerMetrics);
         KubeconfigComponent kubeconfig = new KubeconfigComponent(config, certificates, apiServer);
-        ControllersComponent controllers = new ControllersComponent(config, certificates, apiServer);
+        ControllersComponent controllers = new ControllersComponent(config, certificates, apiServer, controllerMetrics);
         List<Component> components = new java.util.ArrayList<>(List.of(certificates, datastore, apiServer, kubeconfig, scheduler,
                 controllers));
         if (config.simNodes() > 0) {

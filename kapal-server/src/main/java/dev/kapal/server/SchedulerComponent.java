@@ -1,6 +1,5 @@
 package dev.kapal.server;
 
-import dev.kapal.apiserver.metrics.MetricsSource;
 import dev.kapal.scheduler.LeaderElectedScheduler;
 import dev.kapal.scheduler.Scheduler;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,34 +13,18 @@ import java.util.concurrent.CompletableFuture;
  * leader election on the {@code kube-system/kube-scheduler} Lease (upstream's timing), so that
  * several servers can each run one and only the holder schedules. Ready once it leads and its
  * informers synced. Its metrics are served at the API server's {@code /metrics} through {@link
- * Metrics}.
+ * LateMetrics}.
  */
 final class SchedulerComponent implements Component {
     private final ServerConfig config;
     private final CertificatesComponent certificates;
     private final ApiServerComponent apiServer;
-    private final Metrics metrics;
+    private final LateMetrics metrics;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile KubernetesClient client;
     private volatile LeaderElectedScheduler scheduler;
 
-    /**
-     * The API server's view of the scheduler's metrics: made before either component, filled when
-     * the scheduler starts, empty before (and while another server leads).
-     */
-    static final class Metrics implements MetricsSource {
-        private volatile LeaderElectedScheduler scheduler;
-
-        @Override
-        public void writeTo(StringBuilder out) {
-            LeaderElectedScheduler current = scheduler;
-            if (current != null) {
-                current.writeMetrics(out);
-            }
-        }
-    }
-
-    SchedulerComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, Metrics metrics) {
+    SchedulerComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, LateMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.certificates = Objects.requireNonNull(certificates, "certificates");
         this.apiServer = Objects.requireNonNull(apiServer, "apiServer");
@@ -62,7 +45,7 @@ final class SchedulerComponent implements Component {
         LeaderElectedScheduler elected = new LeaderElectedScheduler(loopback, identity,
                 () -> Scheduler.withDefaultProfile(loopback), LeaderElectedScheduler.Timing.UPSTREAM);
         scheduler = elected;
-        metrics.scheduler = elected;
+        metrics.serve(elected::writeMetrics);
         elected.start();
         Component.completeWith(ready, elected.ready());
     }

@@ -98,7 +98,8 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--controllers", paramLabel = "NAMES", split = ",", defaultValue = "*",
             description = "Controllers to run, as kube-controller-manager reads it: '*' every default one, "
-                    + "'name' enables, '-name' disables (default: ${DEFAULT-VALUE})")
+                    + "'name' enables, '-name' disables; names as kube-controller-manager 1.33 "
+                    + "(replicaset-controller, ...) or their older aliases (replicaset, ...) (default: ${DEFAULT-VALUE})")
     List<String> controllers;
 
     @Option(names = "--sim-nodes", paramLabel = "N", defaultValue = "0", converter = Converters.Count.class,

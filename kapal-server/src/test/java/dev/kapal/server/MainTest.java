@@ -91,7 +91,8 @@ class MainTest {
                 List.of("--cluster-cidr", "10.43.0.0/16"),
                 List.of("--node-name", "Not_A_Node"),
                 List.of("--cluster-domain", "-bad-"),
-                List.of("--controllers", "*,-no-such-controller"));
+                List.of("--controllers", "*,-no-such-controller"),
+                List.of("--controllers", "replicasets-controller"));
         for (List<String> flags : bad) {
             StringWriter errors = new StringWriter();
             List<String> args = new ArrayList<>(List.of("server"));
@@ -133,7 +134,7 @@ class MainTest {
                 "--bind-address", "127.0.0.1", "--advertise-address", "192.168.1.5", "--tls-san", "a.example.com,10.1.1.1",
                 "--tls-san", "B.example.com", "-o", "/tmp/kc.yaml", "--write-kubeconfig-mode", "0644",
                 "--datastore-endpoint", "memory://", "--service-cidr", "10.96.0.0/12", "--cluster-domain", "corp.local",
-                "--node-name", "node-1", "--disable-agent", "--controllers", "*,-serviceaccount");
+                "--node-name", "node-1", "--disable-agent", "--controllers", "*,-serviceaccount,-garbage-collector-controller");
 
         assertThat(config.dataDirectory()).isEqualTo(Path.of("/srv/k"));
         assertThat(config.httpsPort()).isEqualTo(7443);
@@ -147,7 +148,7 @@ class MainTest {
         assertThat(config.clusterDomain()).isEqualTo("corp.local");
         assertThat(config.nodeName()).isEqualTo("node-1");
         assertThat(config.disableAgent()).isTrue();
-        assertThat(config.controllers()).containsExactly("*", "-serviceaccount");
+        assertThat(config.controllers()).containsExactly("*", "-serviceaccount", "-garbage-collector-controller");
         assertThat(config.localServerUrl(7443)).isEqualTo("https://127.0.0.1:7443");
     }
 

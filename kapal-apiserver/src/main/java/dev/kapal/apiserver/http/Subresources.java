@@ -240,12 +240,17 @@ final class Subresources {
     private static final GroupVersionResource PODS = new GroupVersionResource("", "v1", "pods");
     private static final GroupVersionResource BUDGETS = new GroupVersionResource("policy", "v1", "poddisruptionbudgets");
 
-    /** Upstream's 429: a fixed message, the budget's state in a {@code DisruptionBudget} cause, retry after 10 s. */
+    /**
+     * Upstream's 429: a fixed message and the budget's state in a {@code DisruptionBudget} cause,
+     * without a retry-after (upstream passes 0, so no {@code Retry-After} header: client-go would
+     * otherwise retry inside the request, ten times, and {@code kubectl drain --timeout} would wait
+     * that out).
+     */
     private static ApiException disruptionBudget(String detail) {
         return new ApiException(dev.kapal.api.StatusReason.TOO_MANY_REQUESTS, 429,
                 "Cannot evict pod as it would violate the pod's disruption budget.",
                 Optional.of(new ApiException.Details("", "", "", List.of(new StatusCause("DisruptionBudget", detail, "")))),
-                Optional.of(10L));
+                Optional.empty());
     }
 
     /** upstream's errors.NewForbidden on the budget. */

@@ -174,11 +174,15 @@ public final class Controller<K> implements AutoCloseable {
         return name;
     }
 
-    /** Starts the informers (through the shared set if one was given), then the workers once all have synced. */
+    /**
+     * Starts the informers (through the shared set if one was given), then the workers once all
+     * have synced. Informers whose first list fails retry with backoff (see {@link SharedInformers}),
+     * so {@link #synced()} completes once the API server answers, however late.
+     */
     public void start() {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (SharedIndexInformer<?> informer : informers) {
-            starts.add(shared != null ? shared.start(informer) : informer.start().toCompletableFuture());
+            starts.add(shared != null ? shared.start(informer) : SharedInformers.startRetrying(informer, name));
         }
         CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).whenComplete((ignored, failure) -> {
             if (failure != null) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * event handlers before starting; {@link #start(SharedIndexInformer)} starts an informer once,
  * however often it is called, and returns the future of its first sync. {@link #close()} stops
  * every informer this object started or created; afterwards nothing starts again.
+ *
+ * <p>Informers started here never give up, as client-go's reflector: a first list that fails (the
+ * API server not reachable yet, a list that times out under load) or a watch that breaks later is
+ * retried with fabric8's exponential backoff (from the client's watch reconnect interval, 1 s by
+ * default, doubling up to about half a minute), with a log line per failure, so the sync future
+ * completes as soon as a list gets through. fabric8's own default would stop the informer after a
+ * failed first list and fail the future, and the controllers waiting for it would never start.
  *
  * <p>Thread-safe.
  */
@@ -70,7 +78,46 @@ public final class SharedInformers implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("shared informers are closed"));
         }
-        return started.computeIfAbsent(informer, running -> running.start().toCompletableFuture());
+        return started.computeIfAbsent(informer, running -> startRetrying(running, describe(running)));
+    }
+
+    /**
+     * Starts {@code informer} so that failures are retried with backoff instead of stopping it
+     * (see the class comment); {@code what} names it in log lines. Must be called before the
+     * informer starts. Returns the future of its first sync.
+     */
+    static CompletableFuture<Void> startRetrying(SharedIndexInformer<?> informer, String what) {
+        AtomicInteger failures = new AtomicInteger();
+        informer.exceptionHandler((wasSynced, failure) -> {
+            int attempt = failures.incrementAndGet();
+            if (wasSynced) {
+                log.info("informer {}: watch failed, listing again with backoff: {}", what, describe(failure));
+            } else {
+                log.warn("informer {}: initial list failed (attempt {}), retrying with backoff: {}", what, attempt,
+                        describe(failure));
+            }
+            return true;
+        });
+        return informer.start().toCompletableFuture();
+    }
+
+    private synchronized String describe(SharedIndexInformer<?> informer) {
+        for (Map.Entry<String, SharedIndexInformer<?>> entry : byKey.entrySet()) {
+            if (entry.getValue() == informer) {
+                return entry.getKey();
+            }
+        }
+        return informer.getApiTypeClass().getName();
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause.getMessage() == null)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message.strip());
     }
 
     /** Stops every informer made or started here. */

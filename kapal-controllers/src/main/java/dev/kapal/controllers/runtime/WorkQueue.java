@@ -48,7 +48,11 @@ public final class WorkQueue<K> {
     private final ArrayDeque<K> queue = new ArrayDeque<>();
     /** Keys that need processing: the queued ones and the processing ones added again. */
     private final Set<K> dirty = new HashSet<>();
-    private final Set<K> processing = new HashSet<>();
+    /** The keys being processed, with the nano time each was taken (for the work-duration metrics). */
+    private final Map<K, Long> processing = new HashMap<>();
+    /** When each dirty key was added (for the queue-duration metric). */
+    private final Map<K, Long> addedAt = new HashMap<>();
+    private final QueueMetrics metrics = new QueueMetrics();
     private final PriorityQueue<Delayed<K>> delayed = new PriorityQueue<>();
     private final Map<K, Long> earliestDelay = new HashMap<>();
     private final RateLimiter<K> rateLimiter;
@@ -87,7 +91,9 @@ public final class WorkQueue<K> {
         if (shuttingDown || !dirty.add(key)) {
             return;
         }
-        if (!processing.contains(key)) {
+        metrics.adds.increment();
+        addedAt.putIfAbsent(key, nanoClock.getAsLong());
+        if (!processing.containsKey(key)) {
             queue.addLast(key);
             available.signal();
         }
@@ -97,7 +103,15 @@ public final class WorkQueue<K> {
     public void addAfter(K key, Duration delay) {
         Objects.requireNonNull(key, "key");
         if (!delay.isPositive()) {
-            add(key);
+            lock.lock();
+            try {
+                if (!shuttingDown) {
+                    metrics.retries.increment();
+                }
+                addLocked(key);
+            } finally {
+                lock.unlock();
+            }
             return;
         }
         lock.lock();
@@ -105,6 +119,7 @@ public final class WorkQueue<K> {
             if (shuttingDown) {
                 return;
             }
+            metrics.retries.increment();
             long readyAt = nanoClock.getAsLong() + delay.toNanos();
             Long earliest = earliestDelay.get(key);
             if (earliest != null && earliest - readyAt <= 0) {
@@ -149,8 +164,13 @@ public final class WorkQueue<K> {
                 long waitNanos = promoteDueLocked();
                 K key = queue.pollFirst();
                 if (key != null) {
-                    processing.add(key);
+                    long now = nanoClock.getAsLong();
+                    processing.put(key, now);
                     dirty.remove(key);
+                    Long added = addedAt.remove(key);
+                    if (added != null) {
+                        metrics.queueDuration.observeNanos(now - added);
+                    }
                     if (!queue.isEmpty()) {
                         // Pass the wake-up on, as LinkedBlockingQueue does: a signal may have gone to us.
                         available.signal();
@@ -190,14 +210,17 @@ public final class WorkQueue<K> {
     public void done(K key) {
         lock.lock();
         try {
-            if (!processing.remove(key)) {
+            Long taken = processing.remove(key);
+            if (taken == null) {
                 throw new IllegalStateException("done(" + key + ") for a key that is not processing");
             }
+            metrics.workDuration.observeNanos(nanoClock.getAsLong() - taken);
             if (dirty.contains(key) && !shuttingDown) {
                 queue.addLast(key);
                 available.signal();
             } else {
                 dirty.remove(key);
+                addedAt.remove(key);
             }
             if (processing.isEmpty()) {
                 idle.signalAll();
@@ -227,6 +250,29 @@ public final class WorkQueue<K> {
         }
     }
 
+    /**
+     * Appends this queue's samples of client-go's workqueue families to {@code families}, under
+     * {@code name} (see {@link WorkQueueMetrics}).
+     */
+    void sample(String name, WorkQueueMetrics.Families families) {
+        int depth;
+        double unfinished = 0;
+        double longest = 0;
+        lock.lock();
+        try {
+            depth = dirty.size();
+            long now = nanoClock.getAsLong();
+            for (long since : processing.values()) {
+                double seconds = Math.max(0, now - since) / 1e9;
+                unfinished += seconds;
+                longest = Math.max(longest, seconds);
+            }
+        } finally {
+            lock.unlock();
+        }
+        families.add(name, depth, metrics, unfinished, longest);
+    }
+
     /** Ignores adds from now on, drops queued and delayed keys, and makes every {@code take} return empty. */
     public void shutDown() {
         lock.lock();
@@ -235,7 +281,8 @@ public final class WorkQueue<K> {
             queue.clear();
             delayed.clear();
             earliestDelay.clear();
-            dirty.retainAll(processing);
+            dirty.retainAll(processing.keySet());
+            addedAt.keySet().retainAll(processing.keySet());
             available.signalAll();
         } finally {
             lock.unlock();

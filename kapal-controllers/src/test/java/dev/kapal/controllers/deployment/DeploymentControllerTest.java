@@ -3,15 +3,14 @@ package dev.kapal.controllers.deployment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kapal.apiserver.testing.InProcessApiServer;
 import dev.kapal.controllers.replicaset.Pods;
 import dev.kapal.controllers.replicaset.ReplicaSetController;
 import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.ObjectKey;
+import dev.kapal.controllers.testing.ControllerTestCluster;
 import dev.kapal.controllers.testing.FakeKubelet;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,8 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,40 +41,31 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentControllerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static InProcessApiServer server;
+    private static ControllerTestCluster cluster;
     private static KubernetesClient admin;
     private static FakeKubelet kubelet;
     private static ControllerContext context;
     private static Controller<ObjectKey> replicaSets;
     private static Controller<ObjectKey> deployments;
-    private static final AtomicInteger namespaces = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        server = new InProcessApiServer();
-        admin = server.admin();
-        kubelet = new FakeKubelet(admin);
-        context = ControllerContext.standalone(server.clientFor("system:kube-controller-manager"));
+        cluster = ControllerTestCluster.start("deploy-test-");
+        admin = cluster.admin();
+        kubelet = cluster.kubelet();
+        context = cluster.context();
         replicaSets = ReplicaSetController.replicaSets(context);
         deployments = DeploymentController.create(context);
-        replicaSets.start();
-        deployments.start();
-        replicaSets.synced().get(30, TimeUnit.SECONDS);
-        deployments.synced().get(30, TimeUnit.SECONDS);
+        cluster.run(replicaSets, deployments);
     }
 
     @AfterAll
     static void stop() {
-        deployments.close();
-        replicaSets.close();
-        context.informers().close();
-        server.close();
+        cluster.close();
     }
 
     private static String namespace() {
-        String name = "deploy-test-" + namespaces.incrementAndGet();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
+        return cluster.namespace();
     }
 
     private static Deployment seedDeployment(String namespace) throws Exception {
@@ -100,7 +88,7 @@ class DeploymentControllerTest {
     }
 
     private static List<Pod> activePods(String namespace) {
-        return admin.pods().inNamespace(namespace).list().getItems().stream().filter(Pods::active).toList();
+        return cluster.activePods(namespace);
     }
 
     /** Kubelet's part: every active pod not yet ready becomes Running and Ready. */

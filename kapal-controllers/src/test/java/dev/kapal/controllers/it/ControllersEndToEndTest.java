@@ -2,6 +2,7 @@ package dev.kapal.controllers.it;
 
 import dev.kapal.apiserver.testing.InProcessApiServer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kapal.controllers.ControllerManager;
@@ -27,11 +28,17 @@ import org.junit.jupiter.api.Test;
 class ControllersEndToEndTest {
     private static InProcessApiServer server;
     private static KubernetesClient admin;
-    private static ControllerManager manager;
+    private static volatile ControllerManager manager;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new InProcessApiServer();
+        // The API server serves the controllers' workqueue metrics, as kapal server wires them.
+        server = new InProcessApiServer(config -> config.withMetricsSources(List.of(out -> {
+            ControllerManager current = manager;
+            if (current != null) {
+                current.writeMetrics(out);
+            }
+        })));
         admin = server.admin();
         KubernetesClient controllers = server.clientFor("system:kube-controller-manager");
         manager = new ControllerManager(controllers, ControllerManager.builtIn(server.serverCaPem()), "test-host_1");
@@ -131,20 +138,69 @@ class ControllersEndToEndTest {
         assertThat(poked.getLastTimestamp()).isNotNull();
     }
 
+    /** One sample of the API server's {@code /metrics}, 0 when the series is not there. */
+    private static double sample(String series) {
+        for (String line : admin.raw("/metrics").split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void workqueueMetricsOfEveryControllerAreServedAtTheApiServersMetricsAndMove() {
+        String metrics = admin.raw("/metrics");
+        assertThat(metrics).contains("# TYPE apiserver_request_total counter", "# TYPE workqueue_depth gauge",
+                "# TYPE workqueue_adds_total counter", "# TYPE workqueue_queue_duration_seconds histogram",
+                "# TYPE workqueue_work_duration_seconds histogram", "# TYPE workqueue_retries_total counter",
+                "# TYPE workqueue_unfinished_work_seconds gauge", "# TYPE workqueue_longest_running_processor_seconds gauge");
+        for (var controller : manager.controllers()) {
+            assertThat(metrics).contains("workqueue_depth{name=\"" + controller.name() + "\"}");
+        }
+        double adds = sample("workqueue_adds_total{name=\"serviceaccount\"}");
+        double worked = sample("workqueue_work_duration_seconds_count{name=\"serviceaccount\"}");
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("metrics-moved").endMetadata().build())
+                .create();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(sample("workqueue_adds_total{name=\"serviceaccount\"}")).isGreaterThan(adds);
+            assertThat(sample("workqueue_work_duration_seconds_count{name=\"serviceaccount\"}")).isGreaterThan(worked);
+            assertThat(sample("workqueue_queue_duration_seconds_count{name=\"" + RootCaPublisher.NAME + "\"}")).isPositive();
+        });
+    }
+
     @Test
     void controllersSelectionFollowsKubeControllerManager() {
         var all = ControllerManager.builtIn("pem");
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*"))))
-                .containsExactly("namespace", "serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
-                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment",
-                        "garbagecollector", "podgc", "disruption");
+                .containsExactly("namespace-controller", "serviceaccount-controller", "root-ca-certificate-publisher-controller",
+                        "node-ipam-controller", "node-lifecycle-controller", "taint-eviction-controller",
+                        "replicaset-controller", "replicationcontroller-controller", "deployment-controller",
+                        "garbage-collector-controller", "pod-garbage-collector-controller", "disruption-controller");
+        // The pre-1.29 aliases and the canonical names select the same controllers.
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("*", "-namespace", "-garbagecollector"))))
-                .containsExactly("serviceaccount", "root-ca-cert-publisher", "nodeipam", "nodelifecycle",
-                        "taint-eviction-controller", "replicaset", "replicationcontroller", "deployment",
-                        "podgc", "disruption");
+                .isEqualTo(ControllerManager.names(ControllerManager.select(all,
+                        List.of("*", "-namespace-controller", "-garbage-collector-controller"))))
+                .containsExactly("serviceaccount-controller", "root-ca-certificate-publisher-controller",
+                        "node-ipam-controller", "node-lifecycle-controller", "taint-eviction-controller",
+                        "replicaset-controller", "replicationcontroller-controller", "deployment-controller",
+                        "pod-garbage-collector-controller", "disruption-controller");
         assertThat(ControllerManager.selectsGarbageCollector(List.of("*"))).isTrue();
         assertThat(ControllerManager.selectsGarbageCollector(List.of("*", "-garbagecollector"))).isFalse();
+        assertThat(ControllerManager.selectsGarbageCollector(List.of("*", "-garbage-collector-controller"))).isFalse();
         assertThat(ControllerManager.names(ControllerManager.select(all, List.of("namespace"))))
-                .containsExactly("namespace");
+                .containsExactly("namespace-controller");
+        assertThat(ControllerManager.names(ControllerManager.select(all,
+                List.of("replicaset", "podgc", "root-ca-cert-publisher", "nodeipam", "nodelifecycle", "serviceaccount",
+                        "deployment", "replicationcontroller", "disruption"))))
+                .containsExactly("serviceaccount-controller", "root-ca-certificate-publisher-controller",
+                        "node-ipam-controller", "node-lifecycle-controller", "replicaset-controller",
+                        "replicationcontroller-controller", "deployment-controller", "pod-garbage-collector-controller",
+                        "disruption-controller");
+        // The last mention wins, whichever name it uses.
+        assertThat(ControllerManager.names(ControllerManager.select(all, List.of("deployment-controller", "-deployment"))))
+                .isEmpty();
+        assertThatThrownBy(() -> ControllerManager.select(all, List.of("*", "-replicasets")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown controller \"replicasets\"");
     }
 }

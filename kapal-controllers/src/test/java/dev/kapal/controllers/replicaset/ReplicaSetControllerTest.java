@@ -3,14 +3,13 @@ package dev.kapal.controllers.replicaset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kapal.apiserver.testing.InProcessApiServer;
 import dev.kapal.controllers.runtime.Controller;
 import dev.kapal.controllers.runtime.ControllerContext;
 import dev.kapal.controllers.runtime.Expectations;
 import dev.kapal.controllers.runtime.ObjectKey;
+import dev.kapal.controllers.testing.ControllerTestCluster;
 import dev.kapal.controllers.testing.FakeKubelet;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,36 +37,29 @@ import org.junit.jupiter.api.Test;
 /** The ReplicaSet and ReplicationController controllers against a real in-process API server. */
 class ReplicaSetControllerTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static InProcessApiServer server;
+    private static ControllerTestCluster cluster;
     private static KubernetesClient admin;
     private static FakeKubelet kubelet;
     private static ControllerContext context;
     private static Controller<ObjectKey> replicaSets;
     private static Controller<ObjectKey> replicationControllers;
     private static final Expectations<ObjectKey> expectations = new Expectations<>();
-    private static final AtomicInteger namespaces = new AtomicInteger();
 
     @BeforeAll
     static void start() throws Exception {
-        server = new InProcessApiServer();
-        admin = server.admin();
-        kubelet = new FakeKubelet(admin);
-        context = ControllerContext.standalone(server.clientFor("system:kube-controller-manager"));
+        cluster = ControllerTestCluster.start("rs-test-");
+        admin = cluster.admin();
+        kubelet = cluster.kubelet();
+        context = cluster.context();
         context.informers().of(Pod.class).itemStore(new LaggingStore());
         replicaSets = ReplicaSetController.create(context, new ReplicaKind.ReplicaSets(), 3, expectations);
         replicationControllers = ReplicaSetController.replicationControllers(context);
-        replicaSets.start();
-        replicationControllers.start();
-        replicaSets.synced().get(30, TimeUnit.SECONDS);
-        replicationControllers.synced().get(30, TimeUnit.SECONDS);
+        cluster.run(replicaSets, replicationControllers);
     }
 
     @AfterAll
     static void stop() {
-        replicaSets.close();
-        replicationControllers.close();
-        context.informers().close();
-        server.close();
+        cluster.close();
     }
 
     /** Namespaces whose pods reach the controllers' cache late (informer lag, made deterministic). */
@@ -94,9 +85,7 @@ class ReplicaSetControllerTest {
     }
 
     private static String namespace() {
-        String name = "rs-test-" + namespaces.incrementAndGet();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
-        return name;
+        return cluster.namespace();
     }
 
     static ReplicaSet replicaSet(String namespace, String name, int replicas, Map<String, String> labels) {
@@ -111,16 +100,15 @@ class ReplicaSetControllerTest {
     }
 
     private static List<Pod> pods(String namespace) {
-        return admin.pods().inNamespace(namespace).list().getItems();
+        return cluster.pods(namespace);
     }
 
     private static List<Pod> activePods(String namespace) {
-        return pods(namespace).stream().filter(Pods::active).toList();
+        return cluster.activePods(namespace);
     }
 
     private static List<Event> events(String namespace, String reason) {
-        return admin.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(event -> event.getReason().equals(reason)).toList();
+        return cluster.events(namespace, reason);
     }
 
     private static void scale(String namespace, String name, int replicas) {
