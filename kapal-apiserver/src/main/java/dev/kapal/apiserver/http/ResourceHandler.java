@@ -128,6 +128,14 @@ final class ResourceHandler {
                 respondObject(exchange, 200, updated, answer, store.definition());
             }
             case "patch" -> {
+                if (isApply(exchange)) {
+                    ResourceStore.Applied applied = apply(store, namespace, request, exchange);
+                    respondObject(exchange, applied.created() ? 201 : 200, applied.object(), answer, store.definition());
+                    return;
+                }
+                if (exchange.query("force").isPresent()) {
+                    throw patchOptionsInvalid(dev.kapal.api.StatusCause.forbidden("force", "may not be specified for non-apply patch"));
+                }
                 FieldValidation validation = FieldValidation.of(exchange);
                 UnaryOperator<ObjectNode> patcher = patching.patcher(exchange.header("Content-Type"), exchange.body(), info);
                 // The stored object has no unknown fields: any in the result came with the patch.
@@ -162,6 +170,35 @@ final class ResourceHandler {
             }
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+    }
+
+    private static boolean isApply(Exchange exchange) {
+        return exchange.header("Content-Type").flatMap(dev.kapal.api.patch.PatchType::fromContentType)
+                .filter(type -> type == dev.kapal.api.patch.PatchType.APPLY_PATCH).isPresent();
+    }
+
+    /**
+     * Server-side apply: a YAML (or JSON) configuration, a required {@code fieldManager}, and
+     * {@code force} to take fields from other managers.
+     */
+    private static ResourceStore.Applied apply(ResourceStore store, String namespace, RequestInfo.Resource request,
+                                               Exchange exchange) {
+        String manager = exchange.query("fieldManager").orElse("");
+        if (manager.isEmpty()) {
+            throw patchOptionsInvalid(new dev.kapal.api.StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager"));
+        }
+        boolean force = exchange.query("force").map(value -> value.equals("true") || value.equals("1")).orElse(false);
+        ObjectNode config = dev.kapal.api.codec.Yaml.parseObject(exchange.body());
+        FieldValidation validation = FieldValidation.of(exchange);
+        ObjectNode checked = validation.check(config, List.of(), store.definition(), exchange);
+        Options.Write options = writeOptions(exchange);
+        return store.apply(namespace, request.name(), checked, request.subresource(), force,
+                new Options.Write(options.dryRun(), manager));
+    }
+
+    private static ApiException patchOptionsInvalid(dev.kapal.api.StatusCause cause) {
+        return ApiException.invalid(new dev.kapal.api.GroupVersionKind("meta.k8s.io", "v1", "PatchOptions"), "",
+                List.of(cause));
     }
 
     /** A create or update body, checked and pruned under the request's field validation. */
@@ -368,8 +405,18 @@ final class ResourceHandler {
                 sendInitialEvents);
     }
 
+    /**
+     * The write options; the field manager is the {@code fieldManager} parameter or, as upstream
+     * derives it, the user agent up to its first {@code /} ({@code kubectl}, {@code kube-controller-manager}).
+     */
     static Options.Write writeOptions(Exchange exchange) {
-        return new Options.Write(dryRun(exchange), exchange.query("fieldManager").orElse(""));
+        String manager = exchange.query("fieldManager").filter(value -> !value.isEmpty())
+                .orElseGet(() -> exchange.header("User-Agent").map(agent -> agent.split("/", 2)[0]).orElse(""));
+        if (manager.length() > 128) {
+            throw ApiException.invalid(new dev.kapal.api.GroupVersionKind("meta.k8s.io", "v1", "PatchOptions"), "",
+                    List.of(dev.kapal.api.StatusCause.invalid("fieldManager", manager, "must have at most 128 characters")));
+        }
+        return new Options.Write(dryRun(exchange), manager);
     }
 
     private static boolean dryRun(Exchange exchange) {
