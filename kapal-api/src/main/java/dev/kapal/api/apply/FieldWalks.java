@@ -273,29 +273,35 @@ public final class FieldWalks {
             LinkedHashMap<String, JsonNode> liveItems = items(type, live);
             LinkedHashMap<String, JsonNode> configItems = items(type, config);
             List<String> liveOrder = new ArrayList<>(liveItems.keySet());
+            List<String> configOrder = new ArrayList<>(configItems.keySet());
             Set<String> emitted = new HashSet<>();
             ArrayNode out = Json.array();
-            int liveCursor = 0;
-            for (Map.Entry<String, JsonNode> item : configItems.entrySet()) {
-                if (liveItems.containsKey(item.getKey())) {
-                    // Items only the live list has, up to this shared one, keep their place before it.
-                    int position = liveOrder.indexOf(item.getKey());
-                    for (; liveCursor < position; liveCursor++) {
-                        String before = liveOrder.get(liveCursor);
-                        if (!configItems.containsKey(before) && emitted.add(before)) {
-                            out.add(liveItems.get(before).deepCopy());
-                        }
+            int l = 0;
+            int r = 0;
+            // Two cursors: items only the live list has are kept where the live cursor meets them;
+            // shared and new items come in the configuration's order.
+            while (l < liveOrder.size() || r < configOrder.size()) {
+                if (l < liveOrder.size()) {
+                    String live = liveOrder.get(l);
+                    if (!configItems.containsKey(live)) {
+                        out.add(liveItems.get(live).deepCopy());
+                        l++;
+                        continue;
+                    }
+                    if (emitted.contains(live)) {
+                        l++;
+                        continue;
                     }
                 }
-                emitted.add(item.getKey());
-                JsonNode merged = merge(liveItems.get(item.getKey()), item.getValue(), element);
-                if (merged != null) {
-                    out.add(merged);
-                }
-            }
-            for (String rest : liveOrder) {
-                if (!configItems.containsKey(rest) && emitted.add(rest)) {
-                    out.add(liveItems.get(rest).deepCopy());
+                if (r < configOrder.size()) {
+                    String key = configOrder.get(r++);
+                    emitted.add(key);
+                    JsonNode merged = merge(liveItems.get(key), configItems.get(key), element);
+                    if (merged != null) {
+                        out.add(merged);
+                    }
+                } else {
+                    l++;
                 }
             }
             return out;

@@ -71,6 +71,7 @@ final class ResourceHandler {
         if (!request.subresource().isEmpty() && !info.hasSubresource(request.subresource())) {
             throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
         }
+        deprecation(info).ifPresent(exchange::addWarning);
         switch (request.subresource()) {
             case "" -> {
                 if (!info.verbs().contains(request.verb())) {
@@ -172,6 +173,18 @@ final class ResourceHandler {
         }
     }
 
+    /**
+     * Upstream's warning for requests to a served API that is deprecated (v1.33 marks core v1
+     * Endpoints; ComponentStatus, also deprecated, is not served here).
+     */
+    static Optional<String> deprecation(ResourceInfo info) {
+        if (info.groupVersion().group().isEmpty() && info.groupVersion().version().equals("v1")
+                && info.plural().equals("endpoints")) {
+            return Optional.of("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
+        }
+        return Optional.empty();
+    }
+
     private static boolean isApply(Exchange exchange) {
         return exchange.header("Content-Type").flatMap(dev.kapal.api.patch.PatchType::fromContentType)
                 .filter(type -> type == dev.kapal.api.patch.PatchType.APPLY_PATCH).isPresent();
@@ -218,7 +231,9 @@ final class ResourceHandler {
                                ResourceDefinition definition) {
         switch (answer) {
             case JSON -> exchange.respondJson(code, object);
-            case TABLE -> exchange.respondJson(code, Tables.forObject(definition, object, Tables.includeObject(exchange)));
+            case TABLE -> exchange.respondJson(code, Tables.inVersion(
+                    Tables.forObject(definition, object, Tables.includeObject(exchange)),
+                    Encoding.tableVersion(exchange.header("Accept"))));
         }
     }
 
@@ -234,7 +249,7 @@ final class ResourceHandler {
                         page.items().stream().map(CachedObject::object).toList(),
                         new TableDocument.ListMeta(Long.toString(page.revision()), page.continueToken(), page.remainingItemCount()),
                         Tables.includeObject(exchange));
-                exchange.respondJson(200, table);
+                exchange.respondJson(200, Tables.inVersion(table, Encoding.tableVersion(exchange.header("Accept"))));
             }
         }
     }
@@ -252,7 +267,8 @@ final class ResourceHandler {
         // kubectl get -w asks for tables; each event then carries a one-row Table.
         Optional<Tables.WatchTables> tables = switch (answer) {
             case JSON -> Optional.empty();
-            case TABLE -> Optional.of(new Tables.WatchTables(store.definition(), Tables.includeObject(exchange)));
+            case TABLE -> Optional.of(new Tables.WatchTables(store.definition(), Tables.includeObject(exchange),
+                    Encoding.tableVersion(exchange.header("Accept"))));
         };
         if (!request.name().isEmpty()) {
             String name = request.name();
