@@ -171,7 +171,7 @@ public final class FieldManager {
             for (ManagedFieldsEntry entry : managers.values()) {
                 owned = owned.union(entry.fields());
             }
-            FieldWalks.prune(merged, type, previous.fields(), owned);
+            FieldWalks.prune(merged, type, previous.fields(), owned, context.typed());
             FieldSet removed = FieldWalks.compare(current, merged, type, exclude).removed();
             if (!removed.isEmpty()) {
                 managers.replaceAll((identity, entry) -> identity.equals(self) ? entry

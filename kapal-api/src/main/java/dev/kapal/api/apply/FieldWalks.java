@@ -282,13 +282,13 @@ public final class FieldWalks {
             // shared and new items come in the configuration's order.
             while (l < liveOrder.size() || r < configOrder.size()) {
                 if (l < liveOrder.size()) {
-                    String live = liveOrder.get(l);
-                    if (!configItems.containsKey(live)) {
-                        out.add(liveItems.get(live).deepCopy());
+                    String liveKey = liveOrder.get(l);
+                    if (!configItems.containsKey(liveKey)) {
+                        out.add(liveItems.get(liveKey).deepCopy());
                         l++;
                         continue;
                     }
-                    if (emitted.contains(live)) {
+                    if (emitted.contains(liveKey)) {
                         l++;
                         continue;
                     }
@@ -314,10 +314,18 @@ public final class FieldWalks {
     /**
      * Removes, in place, what an applier gave up: every path it managed before ({@code last}) that
      * nobody manages now ({@code owned}, every manager's set after the apply, its own included) —
-     * with the subtree under it. Fields nobody ever managed (defaults) stay; a map or list the
-     * pruning emptied goes.
+     * with the subtree under it. Fields nobody ever managed (defaults) stay; a map the pruning
+     * emptied goes unless someone owns it as such.
      */
     public static void prune(JsonNode value, FieldType type, FieldSet last, FieldSet owned) {
+        prune(value, type, last, owned, false);
+    }
+
+    /**
+     * @param typed whether emptied lists go too, as they do for built-in kinds (Go drops empty
+     *              lists); a custom resource keeps {@code []}
+     */
+    public static void prune(JsonNode value, FieldType type, FieldSet last, FieldSet owned, boolean typed) {
         if (granularObject(type, value)) {
             ObjectNode object = (ObjectNode) value;
             List<String> remove = new ArrayList<>();
@@ -333,9 +341,11 @@ public final class FieldWalks {
                 if (lastChild.member() && !ownedAny) {
                     remove.add(entry.getKey());
                 } else if (!entry.getValue().isEmpty()) {
-                    prune(entry.getValue(), type.entry(entry.getKey()), lastChild, ownedAny ? ownedChild : EMPTY);
-                    if (entry.getValue().isContainerNode() && entry.getValue().isEmpty()) {
-                        // Emptied by the pruning: gone, as an empty map or list is once typed.
+                    prune(entry.getValue(), type.entry(entry.getKey()), lastChild, ownedAny ? ownedChild : EMPTY, typed);
+                    if ((entry.getValue().isObject() || typed && entry.getValue().isArray()) && entry.getValue().isEmpty()
+                            && (ownedChild == null || !ownedChild.member())) {
+                        // A map emptied by the pruning and owned by nobody as such goes, as an
+                        // empty map does once typed (labels, annotations, data).
                         remove.add(entry.getKey());
                     }
                 }
@@ -355,7 +365,7 @@ public final class FieldWalks {
                 if (lastChild.member() && !ownedAny) {
                     array.remove(i);
                 } else {
-                    prune(array.get(i), element, lastChild, ownedAny ? ownedChild : EMPTY);
+                    prune(array.get(i), element, lastChild, ownedAny ? ownedChild : EMPTY, typed);
                 }
             }
         }

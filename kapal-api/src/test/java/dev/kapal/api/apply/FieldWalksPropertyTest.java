@@ -92,7 +92,9 @@ class FieldWalksPropertyTest {
 
     @Property(tries = 200)
     void applyIsIdempotentAndTheLastApplyWins(@ForAll("things") ObjectNode first, @ForAll("things") ObjectNode second) {
-        FieldManager.Context context = Types.context("2026-01-01T00:00:00Z");
+        // Untyped (as a custom resource): an explicit [] stays as applied.
+        FieldManager.Context context = new FieldManager.Context(Types.THING, "example.com/v1", "", java.util.Set.of(),
+                "2026-01-01T00:00:00Z", false);
         ObjectNode once = FieldManager.apply(Optional.empty(), first, "m", false, context).object();
         ObjectNode next = FieldManager.apply(Optional.of(once), second, "m", false, context).object();
         FieldManager.Applied twice = FieldManager.apply(Optional.of(next), second, "m", false, context);
