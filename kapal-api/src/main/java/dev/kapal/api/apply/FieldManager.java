@@ -158,7 +158,8 @@ public final class FieldManager {
                 }
             }
         });
-        if (!conflicts.isEmpty() && !force && !allowedByLastApplied(current, config, conflicts, type)) {
+        if (!conflicts.isEmpty() && !force
+                && !allowedByLastApplied(current, manager, conflicts, type, context.apiVersion())) {
             throw conflict(conflicts);
         }
         ManagedFieldsEntry previous = managers.get(self);
@@ -200,13 +201,15 @@ public final class FieldManager {
     }
 
     /**
-     * Upstream lets server-side apply take over from client-side apply without forcing: conflicts
-     * are allowed when every conflicting field is in the live object's last-applied configuration
-     * with the value being applied now.
+     * Upstream lets kubectl's server-side apply take over from client-side apply without forcing:
+     * conflicts on fields the live object's last-applied configuration holds with the live value
+     * are forgiven (when every conflict is), so the ownership moves to the applier. Only for the
+     * manager {@code kubectl}.
      */
-    private static boolean allowedByLastApplied(ObjectNode live, ObjectNode config,
-                                                Map<ManagedFieldsEntry.Identity, FieldSet> conflicts, FieldType type) {
-        if (!hasLastApplied(live)) {
+    private static boolean allowedByLastApplied(ObjectNode live, String manager,
+                                                Map<ManagedFieldsEntry.Identity, FieldSet> conflicts, FieldType type,
+                                                String apiVersion) {
+        if (!manager.equals(KUBECTL_MANAGER) || !hasLastApplied(live)) {
             return false;
         }
         ObjectNode lastApplied;
@@ -216,16 +219,16 @@ public final class FieldManager {
         } catch (RuntimeException unreadable) {
             return false;
         }
-        FieldSet lastSet = FieldWalks.fieldSet(lastApplied, type, STRIPPED);
-        FieldSet configSet = FieldWalks.fieldSet(config, type, STRIPPED);
-        for (FieldSet conflict : conflicts.values()) {
-            if (!conflict.difference(lastSet).isEmpty() || !conflict.difference(configSet).isEmpty()) {
-                return false;
-            }
+        if (!lastApplied.path("apiVersion").asText("").equals(apiVersion)) {
+            return false;
         }
-        FieldWalks.Comparison difference = FieldWalks.compare(lastApplied, config, type, STRIPPED);
+        FieldWalks.Comparison drift = FieldWalks.compare(lastApplied, live, type, STRIPPED);
+        FieldSet allowed = FieldWalks.fieldSet(lastApplied, type, STRIPPED)
+                .difference(drift.modified()).difference(drift.added()).difference(drift.removed());
         for (FieldSet conflict : conflicts.values()) {
-            if (!conflict.intersection(difference.modified()).isEmpty()) {
+            if (!conflict.difference(allowed).isEmpty()) {
+                conflicts.replaceAll((identity, set) -> set.difference(allowed));
+                conflicts.values().removeIf(FieldSet::isEmpty);
                 return false;
             }
         }

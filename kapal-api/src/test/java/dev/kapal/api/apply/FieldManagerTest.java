@@ -151,16 +151,23 @@ class FieldManagerTest {
     }
 
     @Test
-    void migratingFromClientSideApplyIsNoConflictWhenTheValuesMatchTheLastApplied() {
-        String config = "{'apiVersion':'example.com/v1','kind':'Thing','metadata':{'name':'t'},'spec':{'replicas':3}}";
-        ObjectNode live = object("{'apiVersion':'example.com/v1','kind':'Thing','metadata':{'name':'t'},'spec':{'replicas':2}}");
+    void kubectlTakesOverFromClientSideApplyWhereTheLastAppliedMatchesTheLiveObject() {
+        ObjectNode live = object("{'apiVersion':'example.com/v1','kind':'Thing','metadata':{'name':'t'},'spec':{'replicas':3}}");
         ((ObjectNode) live.get("metadata")).putObject("annotations").put(FieldManager.LAST_APPLIED,
                 "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Thing\",\"metadata\":{\"name\":\"t\"},\"spec\":{\"replicas\":3}}");
         FieldManager.update(Optional.empty(), live, "kubectl-client-side-apply", Types.context(T1));
-        ObjectNode migrated = apply(Optional.of(live), config, "kubectl", false);
-        assertThat(migrated.path("spec").path("replicas").asInt()).isEqualTo(3);
+        String four = "{'apiVersion':'example.com/v1','kind':'Thing','metadata':{'name':'t'},'spec':{'replicas':4}}";
+        // Another manager's name gets the conflict; so does drift between the last-applied and the live object.
+        assertThatThrownBy(() -> apply(Optional.of(live), four, "other", false)).isInstanceOf(ApiException.class);
+        ObjectNode drifted = live.deepCopy();
+        ((ObjectNode) drifted.get("spec")).put("replicas", 2);
+        assertThatThrownBy(() -> apply(Optional.of(drifted), four, "kubectl", false))
+                .hasMessage("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using example.com/v1: .spec.replicas");
+        ObjectNode migrated = apply(Optional.of(live), four, "kubectl", false);
+        assertThat(migrated.path("spec").path("replicas").asInt()).isEqualTo(4);
+        assertThat(fieldsOf(migrated, "kubectl", "Apply")).isEqualTo(json("{'f:spec':{'f:replicas':{}}}"));
         assertThat(migrated.path("metadata").path("annotations").path(FieldManager.LAST_APPLIED).asText())
-                .isEqualTo("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Thing\",\"metadata\":{\"name\":\"t\"},\"spec\":{\"replicas\":3}}\n");
+                .isEqualTo("{\"apiVersion\":\"example.com/v1\",\"kind\":\"Thing\",\"metadata\":{\"name\":\"t\"},\"spec\":{\"replicas\":4}}\n");
     }
 
     @Test
