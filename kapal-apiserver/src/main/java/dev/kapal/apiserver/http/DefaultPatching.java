@@ -25,9 +25,11 @@ import java.util.stream.Collectors;
  * resources refuse it with a 415 whose list of accepted types omits it.
  */
 final class DefaultPatching implements Patching {
-    private static final List<PatchType> BUILTIN_ACCEPTS =
-            List.of(PatchType.JSON_PATCH, PatchType.MERGE_PATCH, PatchType.STRATEGIC_MERGE_PATCH);
-    private static final List<PatchType> CUSTOM_ACCEPTS = List.of(PatchType.JSON_PATCH, PatchType.MERGE_PATCH);
+    // Upstream's order in the 415 message; apply patches are served by the handler, not here.
+    private static final List<PatchType> BUILTIN_ACCEPTS = List.of(PatchType.JSON_PATCH, PatchType.MERGE_PATCH,
+            PatchType.APPLY_PATCH, PatchType.STRATEGIC_MERGE_PATCH);
+    private static final List<PatchType> CUSTOM_ACCEPTS =
+            List.of(PatchType.JSON_PATCH, PatchType.MERGE_PATCH, PatchType.APPLY_PATCH);
 
     /**
      * The scale subresource is served as the built-in autoscaling/v1 Scale whatever its parent,
@@ -68,7 +70,7 @@ final class DefaultPatching implements Patching {
                 ObjectNode patch = StrategicMergePatch.parse(body);
                 yield current -> asObject(StrategicMergePatch.apply(current, patch, meta, kind));
             }
-            case APPLY_PATCH -> throw new IllegalStateException("not accepted");
+            case APPLY_PATCH -> throw new IllegalStateException("apply patches go to ResourceStore.apply");
         };
     }
 

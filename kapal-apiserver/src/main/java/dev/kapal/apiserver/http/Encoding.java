@@ -57,6 +57,24 @@ final class Encoding {
                 + "application/yaml, application/vnd.kubernetes.protobuf");
     }
 
+    /**
+     * The Table version a client asked for: {@code meta.k8s.io/v1beta1} for older clients that
+     * ask for it ({@code as=Table;v=v1beta1;g=meta.k8s.io}), else {@code meta.k8s.io/v1}. Both
+     * carry the same content.
+     */
+    static String tableVersion(Optional<String> accept) {
+        if (accept.isPresent() && !accept.get().isBlank()) {
+            for (MediaType range : MediaType.parseAccept(accept.get())) {
+                if (range.parameter("as").filter("Table"::equals).isPresent()
+                        && range.essence().equals("application/json")) {
+                    return range.parameter("v").filter("v1beta1"::equals).isPresent()
+                            ? "meta.k8s.io/v1beta1" : "meta.k8s.io/v1";
+                }
+            }
+        }
+        return "meta.k8s.io/v1";
+    }
+
     /** Decodes a request body that should be an object, by its Content-Type. */
     static ObjectNode decodeObject(Optional<String> contentType, byte[] body) {
         String type = contentType.map(t -> t.split(";")[0].trim().toLowerCase(Locale.ROOT)).orElse("application/json");

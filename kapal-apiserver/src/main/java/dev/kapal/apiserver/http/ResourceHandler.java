@@ -71,6 +71,7 @@ final class ResourceHandler {
         if (!request.subresource().isEmpty() && !info.hasSubresource(request.subresource())) {
             throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
         }
+        deprecation(info).ifPresent(exchange::addWarning);
         switch (request.subresource()) {
             case "" -> {
                 if (!info.verbs().contains(request.verb())) {
@@ -128,6 +129,14 @@ final class ResourceHandler {
                 respondObject(exchange, 200, updated, answer, store.definition());
             }
             case "patch" -> {
+                if (isApply(exchange)) {
+                    ResourceStore.Applied applied = apply(store, namespace, request, exchange);
+                    respondObject(exchange, applied.created() ? 201 : 200, applied.object(), answer, store.definition());
+                    return;
+                }
+                if (exchange.query("force").isPresent()) {
+                    throw patchOptionsInvalid(dev.kapal.api.StatusCause.forbidden("force", "may not be specified for non-apply patch"));
+                }
                 FieldValidation validation = FieldValidation.of(exchange);
                 UnaryOperator<ObjectNode> patcher = patching.patcher(exchange.header("Content-Type"), exchange.body(), info);
                 // The stored object has no unknown fields: any in the result came with the patch.
@@ -164,6 +173,47 @@ final class ResourceHandler {
         }
     }
 
+    /**
+     * Upstream's warning for requests to a served API that is deprecated (v1.33 marks core v1
+     * Endpoints; ComponentStatus, also deprecated, is not served here).
+     */
+    static Optional<String> deprecation(ResourceInfo info) {
+        if (info.groupVersion().group().isEmpty() && info.groupVersion().version().equals("v1")
+                && info.plural().equals("endpoints")) {
+            return Optional.of("v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isApply(Exchange exchange) {
+        return exchange.header("Content-Type").flatMap(dev.kapal.api.patch.PatchType::fromContentType)
+                .filter(type -> type == dev.kapal.api.patch.PatchType.APPLY_PATCH).isPresent();
+    }
+
+    /**
+     * Server-side apply: a YAML (or JSON) configuration, a required {@code fieldManager}, and
+     * {@code force} to take fields from other managers.
+     */
+    private static ResourceStore.Applied apply(ResourceStore store, String namespace, RequestInfo.Resource request,
+                                               Exchange exchange) {
+        String manager = exchange.query("fieldManager").orElse("");
+        if (manager.isEmpty()) {
+            throw patchOptionsInvalid(new dev.kapal.api.StatusCause("FieldValueRequired", "Required value: is required for apply patch", "fieldManager"));
+        }
+        boolean force = exchange.query("force").map(value -> value.equals("true") || value.equals("1")).orElse(false);
+        ObjectNode config = dev.kapal.api.codec.Yaml.parseObject(exchange.body());
+        FieldValidation validation = FieldValidation.of(exchange);
+        ObjectNode checked = validation.check(config, List.of(), store.definition(), exchange);
+        Options.Write options = writeOptions(exchange);
+        return store.apply(namespace, request.name(), checked, request.subresource(), force,
+                new Options.Write(options.dryRun(), manager));
+    }
+
+    private static ApiException patchOptionsInvalid(dev.kapal.api.StatusCause cause) {
+        return ApiException.invalid(new dev.kapal.api.GroupVersionKind("meta.k8s.io", "v1", "PatchOptions"), "",
+                List.of(cause));
+    }
+
     /** A create or update body, checked and pruned under the request's field validation. */
     private static ObjectNode decodeWrite(Exchange exchange, dev.kapal.apiserver.registry.ResourceDefinition definition) {
         FieldValidation validation = FieldValidation.of(exchange);
@@ -181,7 +231,9 @@ final class ResourceHandler {
                                ResourceDefinition definition) {
         switch (answer) {
             case JSON -> exchange.respondJson(code, object);
-            case TABLE -> exchange.respondJson(code, Tables.forObject(definition, object, Tables.includeObject(exchange)));
+            case TABLE -> exchange.respondJson(code, Tables.inVersion(
+                    Tables.forObject(definition, object, Tables.includeObject(exchange)),
+                    Encoding.tableVersion(exchange.header("Accept"))));
         }
     }
 
@@ -197,7 +249,7 @@ final class ResourceHandler {
                         page.items().stream().map(CachedObject::object).toList(),
                         new TableDocument.ListMeta(Long.toString(page.revision()), page.continueToken(), page.remainingItemCount()),
                         Tables.includeObject(exchange));
-                exchange.respondJson(200, table);
+                exchange.respondJson(200, Tables.inVersion(table, Encoding.tableVersion(exchange.header("Accept"))));
             }
         }
     }
@@ -215,7 +267,8 @@ final class ResourceHandler {
         // kubectl get -w asks for tables; each event then carries a one-row Table.
         Optional<Tables.WatchTables> tables = switch (answer) {
             case JSON -> Optional.empty();
-            case TABLE -> Optional.of(new Tables.WatchTables(store.definition(), Tables.includeObject(exchange)));
+            case TABLE -> Optional.of(new Tables.WatchTables(store.definition(), Tables.includeObject(exchange),
+                    Encoding.tableVersion(exchange.header("Accept"))));
         };
         if (!request.name().isEmpty()) {
             String name = request.name();
@@ -368,8 +421,18 @@ final class ResourceHandler {
                 sendInitialEvents);
     }
 
+    /**
+     * The write options; the field manager is the {@code fieldManager} parameter or, as upstream
+     * derives it, the user agent up to its first {@code /} ({@code kubectl}, {@code kube-controller-manager}).
+     */
     static Options.Write writeOptions(Exchange exchange) {
-        return new Options.Write(dryRun(exchange), exchange.query("fieldManager").orElse(""));
+        String manager = exchange.query("fieldManager").filter(value -> !value.isEmpty())
+                .orElseGet(() -> exchange.header("User-Agent").map(agent -> agent.split("/", 2)[0]).orElse(""));
+        if (manager.length() > 128) {
+            throw ApiException.invalid(new dev.kapal.api.GroupVersionKind("meta.k8s.io", "v1", "PatchOptions"), "",
+                    List.of(dev.kapal.api.StatusCause.invalid("fieldManager", manager, "must have at most 128 characters")));
+        }
+        return new Options.Write(dryRun(exchange), manager);
     }
 
     private static boolean dryRun(Exchange exchange) {

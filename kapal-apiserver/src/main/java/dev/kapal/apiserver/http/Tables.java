@@ -32,6 +32,25 @@ final class Tables {
         return IncludeObject.parse(exchange.query("includeObject"));
     }
 
+    /**
+     * The table in {@code apiVersion} ({@code meta.k8s.io/v1} or {@code v1beta1}): the two
+     * versions have the same fields, so only the version strings change (the table's and those
+     * of its PartialObjectMetadata rows).
+     */
+    static ObjectNode inVersion(ObjectNode table, String apiVersion) {
+        if (apiVersion.equals(TableDocument.API_VERSION)) {
+            return table;
+        }
+        table.put("apiVersion", apiVersion);
+        for (com.fasterxml.jackson.databind.JsonNode row : table.path("rows")) {
+            com.fasterxml.jackson.databind.JsonNode object = row.path("object");
+            if (object instanceof ObjectNode partial && "PartialObjectMetadata".equals(partial.path("kind").asText())) {
+                partial.put("apiVersion", apiVersion);
+            }
+        }
+        return table;
+    }
+
     /** A table of one object (get, create, update, patch). */
     static ObjectNode forObject(ResourceDefinition definition, ObjectNode object, IncludeObject include) {
         return TableDocument.render(printer(definition), List.of(object), TableDocument.ListMeta.ofObject(object),
@@ -52,18 +71,24 @@ final class Tables {
     static final class WatchTables {
         private final TablePrinter printer;
         private final IncludeObject include;
+        private final String apiVersion;
         private boolean headersSent;
 
         WatchTables(ResourceDefinition definition, IncludeObject include) {
+            this(definition, include, TableDocument.API_VERSION);
+        }
+
+        WatchTables(ResourceDefinition definition, IncludeObject include, String apiVersion) {
             this.printer = printer(definition);
             this.include = include;
+            this.apiVersion = apiVersion;
         }
 
         byte[] encode(ObjectNode object) {
             ObjectNode table = TableDocument.render(printer, List.of(object), TableDocument.ListMeta.ofObject(object),
                     include, !headersSent, Instant.now());
             headersSent = true;
-            return Json.write(table);
+            return Json.write(inVersion(table, apiVersion));
         }
     }
 }

@@ -64,6 +64,8 @@ public final class ResourceStore {
     private final boolean garbageCollection;
     private final List<Admission> admissions;
     private final Conversion conversion;
+    /** The server-side apply type of this resource's objects, built on the first write that needs it. */
+    private volatile dev.kapal.api.apply.FieldType applyType;
 
     /** Answers whether a namespace exists and whether it is terminating, for create checks. */
     public interface NamespaceLookup {
@@ -131,6 +133,11 @@ public final class ResourceStore {
 
     /** Creates {@code body} in {@code namespace} (ignored for cluster-scoped kinds). */
     public ObjectNode create(String namespace, ObjectNode body, Options.Write options) {
+        return create(namespace, body, options, true);
+    }
+
+    /** @param track whether to record the write in managedFields (false: the caller already did, as apply does) */
+    private ObjectNode create(String namespace, ObjectNode body, Options.Write options, boolean track) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(object);
         ObjectNode metadata = Json.objectAt(object, "metadata");
@@ -145,6 +152,10 @@ public final class ResourceStore {
                 metadata.put("name", generateName + randomSuffix());
             }
             ObjectNode prepared = prepareCreate(object.deepCopy());
+            if (track && !options.fieldManager().isEmpty()) {
+                dev.kapal.api.apply.FieldManager.update(Optional.empty(), prepared, options.fieldManager(),
+                        managedFieldsContext("", prepared, prepared));
+            }
             String name = prepared.path("metadata").path("name").asText();
             if (info.namespaced()) {
                 checkNamespaceAcceptsContent(prepared.path("metadata").path("namespace").asText());
@@ -356,7 +367,7 @@ public final class ResourceStore {
                 throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
             }
         }
-        return write(namespace, name, current -> body.deepCopy(), subresource, options, true);
+        return write(namespace, name, current -> body.deepCopy(), subresource, options, strategy.allowCreateOnUpdate(), false);
     }
 
     /** Applies {@code patch} to the current object and writes the result as an update. */
@@ -370,7 +381,76 @@ public final class ResourceStore {
                         + ") does not match the name on the URL (" + name + ")");
             }
             return patched;
-        }, subresource, options, false);
+        }, subresource, options, false, false);
+    }
+
+    /**
+     * Server-side apply of {@code config} by {@code options.fieldManager()}: creates the object
+     * when it does not exist (on the main resource), else merges it by field ownership.
+     *
+     * @throws ApiException 409 with the conflicting fields when others own what the apply changes, unless {@code force}
+     */
+    public Applied apply(String namespace, String name, ObjectNode config, String subresource, boolean force,
+                         Options.Write options) {
+        String apiVersion = config.path("apiVersion").asText("");
+        String kind = config.path("kind").asText("");
+        if (apiVersion.isEmpty() || kind.isEmpty()) {
+            throw ApiException.badRequest((kind.isEmpty() ? "Object 'Kind'" : "Object 'apiVersion'")
+                    + " is missing in '" + Json.writeString(config) + "'");
+        }
+        checkTypeMeta(config);
+        JsonNode configMeta = config.path("metadata");
+        String bodyName = configMeta.path("name").asText("");
+        if (!bodyName.isEmpty() && !bodyName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + bodyName
+                    + ") does not match the name on the URL (" + name + ")");
+        }
+        if (info.namespaced()) {
+            String bodyNamespace = configMeta.path("namespace").asText("");
+            if (!bodyNamespace.isEmpty() && !bodyNamespace.equals(namespace)) {
+                throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+        }
+        ObjectNode applied = config.deepCopy();
+        boolean[] creating = new boolean[1];
+        ObjectNode result = write(namespace, name, current -> {
+            // The store hands the computation an empty object when there is nothing to update.
+            creating[0] = !current.path("metadata").has("uid");
+            // A resourceVersion in the configuration merges into the result and pins the write.
+            return dev.kapal.api.apply.FieldManager.apply(Optional.of(current), applied,
+                    options.fieldManager(), force, managedFieldsContext(subresource, current, applied)).object();
+        }, subresource, options, subresource.isEmpty(), true);
+        return new Applied(result, creating[0]);
+    }
+
+    /** What an apply did: the object, and whether the apply created it (upstream answers 201 then). */
+    public record Applied(ObjectNode object, boolean created) {
+    }
+
+    private dev.kapal.api.apply.FieldType applyType() {
+        dev.kapal.api.apply.FieldType type = applyType;
+        if (type == null) {
+            type = dev.kapal.apiserver.openapi.ApplyTypes.of(definition);
+            applyType = type;
+        }
+        return type;
+    }
+
+    /** Which top-level fields the endpoint resets: status on the main resource, all but status on /status. */
+    private dev.kapal.api.apply.FieldManager.Context managedFieldsContext(String subresource, ObjectNode before,
+                                                                        ObjectNode after) {
+        java.util.Set<String> reset = new java.util.HashSet<>();
+        if (subresource.equals("status")) {
+            for (ObjectNode object : List.of(before, after)) {
+                object.fieldNames().forEachRemaining(reset::add);
+            }
+            reset.remove("status");
+            reset.remove("metadata");
+        } else if (info.hasSubresource("status")) {
+            reset.add("status");
+        }
+        return new dev.kapal.api.apply.FieldManager.Context(applyType(), info.groupVersion().apiVersion(), subresource,
+                reset, timestamp(clock.instant()), strategy.openApiV3Schema().isEmpty());
     }
 
     /**
@@ -379,16 +459,16 @@ public final class ResourceStore {
      * client pinned no longer matches.
      */
     private ObjectNode write(String namespace, String name, UnaryOperator<ObjectNode> compute, String subresource,
-                             Options.Write options, boolean mayCreate) {
+                             Options.Write options, boolean mayCreate, boolean tracked) {
         String key = key(namespace, name);
         while (true) {
             Optional<KeyValue> stored = store.get(key);
             if (stored.isEmpty()) {
-                if (mayCreate && strategy.allowCreateOnUpdate() && subresource.isEmpty()) {
+                if (mayCreate && subresource.isEmpty()) {
                     ObjectNode fresh = compute.apply(Json.object());
                     Json.objectAt(fresh, "metadata").put("name", name);
                     try {
-                        return create(namespace, stripVersion(fresh), options);
+                        return create(namespace, stripVersion(fresh), options, !tracked);
                     } catch (ApiException raced) {
                         if (raced.code() != 409) {
                             throw raced;
@@ -408,6 +488,10 @@ public final class ResourceStore {
                 throw ApiException.conflict(gvr(), name, ApiException.OBJECT_MODIFIED);
             }
             ObjectNode prepared = prepareUpdate(next, old, subresource);
+            if (!tracked && !options.fieldManager().isEmpty() && (subresource.isEmpty() || subresource.equals("status"))) {
+                dev.kapal.api.apply.FieldManager.update(Optional.of(old), prepared, options.fieldManager(),
+                        managedFieldsContext(subresource, old, prepared));
+            }
             if (sameObject(prepared, old)) {
                 return stamp(old, current.revision());
             }

@@ -50,7 +50,7 @@ class DefaultPatchingTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(415);
                     assertThat(e.getMessage()).isEqualTo("the body of the request was in an unknown format - accepted media types"
-                            + " include: application/json-patch+json, application/merge-patch+json");
+                            + " include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
                 });
         assertThat(new DefaultPatching().patcher(Optional.of("application/merge-patch+json"), bytes("{'a':1}"), WIDGETS)
                 .apply(json("{}"))).isEqualTo(json("{'a':1}"));

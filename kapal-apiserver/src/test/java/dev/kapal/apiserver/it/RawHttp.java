@@ -54,6 +54,12 @@ final class RawHttp {
 
     /** With {@code expectContinue} the body goes out only after the server's 100 Continue. */
     Answer send(String method, String path, String contentType, byte[] body, boolean expectContinue) {
+        return send(method, path, contentType, body, expectContinue, java.util.Map.of());
+    }
+
+    /** With extra request headers (a client's {@code User-Agent}). */
+    Answer send(String method, String path, String contentType, byte[] body, boolean expectContinue,
+                java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(at(path))
                 .expectContinue(expectContinue)
                 .timeout(Duration.ofSeconds(30))
@@ -62,6 +68,7 @@ final class RawHttp {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
