@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  *       {@code /attach/…} and {@code /portForward/{namespace}/{pod}[/{uid}]}: upgrade requests,
  *       proxied to the URL of the CRI's {@code Exec}/{@code Attach}/{@code PortForward} (whatever the
  *       runtime's streaming server speaks passes through: SPDY/3.1 for every kubectl; a WebSocket
- *       offer the runtime refuses is refused, and kubectl falls back to SPDY);</li>
+ *       offer the runtime refuses is refused, and kubectl falls back to SPDY), except port-forward
+ *       over WebSocket ({@code SPDY/3.1+portforward.k8s.io}, kubectl 1.31+), whose WebSocket is
+ *       terminated here and its SPDY bytes passed on ({@link WebSocketTunnelConnection});</li>
  *   <li>{@code GET /stats/summary}: node CPU and memory from {@code /proc}, pods and containers
  *       from the CRI's {@code ListContainerStats}.</li>
  * </ul>
@@ -482,7 +484,12 @@ public final class KubeletServer implements AutoCloseable {
                 }
             }
         }
-        UpgradeProxy.proxy(request, response, callback, runtime.portForward(sandbox.id(), ports));
+        URI target = runtime.portForward(sandbox.id(), ports);
+        if (UpgradeProxy.isSpdyOverWebSocket(request)) {
+            UpgradeProxy.proxySpdyOverWebSocket(request, response, callback, target);
+        } else {
+            UpgradeProxy.proxy(request, response, callback, target);
+        }
     }
 
     // ---------------------------------------------------------------- pods in the runtime

@@ -96,6 +96,65 @@ final class UpgradeProxy {
         }
     }
 
+    /** Whether this is kubectl 1.31+'s port-forward: a WebSocket offering SPDY tunnelled in it. */
+    static boolean isSpdyOverWebSocket(Request request) {
+        String upgrade = request.getHeaders().get("Upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || request.getHeaders().get("Sec-WebSocket-Key") == null) {
+            return false;
+        }
+        for (String offered : request.getHeaders().getCSV("Sec-WebSocket-Protocol", false)) {
+            if (offered.trim().equals(WebSocketTunnelConnection.SPDY_TUNNEL_PROTOCOL)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Port-forward for a WebSocket client tunnelling SPDY: a plain SPDY/3.1 upgrade to
+     * {@code target}; once the runtime switched, the client's WebSocket is accepted and becomes a
+     * {@link WebSocketTunnelConnection}. A refusal is relayed as it is.
+     */
+    static void proxySpdyOverWebSocket(Request request, Response response, Callback callback, URI target) throws IOException {
+        int port = target.getPort() < 0 ? 80 : target.getPort();
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(target.getHost(), port), 10_000);
+        boolean handedOver = false;
+        try {
+            String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + port + "\r\n"
+                    + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            Head answer = readHead(in);
+            if (answer.status() != 101) {
+                response.setStatus(answer.status());
+                byte[] body = readBody(in, answer);
+                response.getHeaders().put("Content-Type", "text/plain; charset=utf-8");
+                response.write(true, ByteBuffer.wrap(body), callback);
+                return;
+            }
+            response.setStatus(101);
+            response.getHeaders().put("Upgrade", "websocket");
+            response.getHeaders().put("Connection", "Upgrade");
+            response.getHeaders().put("Sec-WebSocket-Accept",
+                    WebSocketTunnelConnection.accept(request.getHeaders().get("Sec-WebSocket-Key")));
+            response.getHeaders().put("Sec-WebSocket-Protocol", WebSocketTunnelConnection.SPDY_TUNNEL_PROTOCOL);
+            request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new WebSocketTunnelConnection(
+                    request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(),
+                    socket, in));
+            handedOver = true;
+            callback.succeeded();
+        } finally {
+            if (!handedOver) {
+                socket.close();
+            }
+        }
+    }
+
     record Head(int status, List<String[]> headers) {
         String header(String name) {
             for (String[] header : headers) {
