@@ -148,10 +148,16 @@ final class KubeletProxy {
             exchange.startStream(200, "text/plain");
             byte[] buffer = new byte[16 * 1024];
             int read;
-            while ((read = body.read(buffer)) >= 0) {
-                if (read > 0) {
-                    exchange.stream(java.util.Arrays.copyOf(buffer, read));
+            try {
+                while ((read = body.read(buffer)) >= 0) {
+                    if (read > 0) {
+                        exchange.stream(java.util.Arrays.copyOf(buffer, read));
+                    }
                 }
+            } catch (IOException clientOrKubeletGone) {
+                // A follower that stopped (kubectl logs -f ended) or a kubelet that went away: end quietly.
+                exchange.abort(clientOrKubeletGone);
+                return;
             }
             exchange.endStream();
         }
@@ -237,9 +243,9 @@ final class KubeletProxy {
         }
         SSLSocket socket;
         try {
-            socket = (SSLSocket) tlsContext().getSocketFactory().createSocket();
-            socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), 10_000);
-            socket = (SSLSocket) tlsContext().getSocketFactory().createSocket(socket, target.getHost(), target.getPort(), true);
+            java.net.Socket plain = new java.net.Socket();
+            plain.connect(new InetSocketAddress(target.getHost(), target.getPort()), 10_000);
+            socket = (SSLSocket) tlsContext().getSocketFactory().createSocket(plain, target.getHost(), target.getPort(), true);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             parameters.setApplicationProtocols(new String[] {"http/1.1"});
