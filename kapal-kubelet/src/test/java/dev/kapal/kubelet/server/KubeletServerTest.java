@@ -147,8 +147,15 @@ class KubeletServerTest {
         try (var socket = (javax.net.ssl.SSLSocket) tls(true).getSocketFactory().createSocket("127.0.0.1", kubelet.port())) {
             socket.getOutputStream().write(("POST /exec/default/simulated/app?command=true&stdout=1 HTTP/1.1\r\nHost: x\r\n"
                     + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n"
-                    + "Content-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            String answer = new String(socket.getInputStream().readNBytes(512), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.setSoTimeout(60_000);
+            StringBuilder received = new StringBuilder();
+            var in = socket.getInputStream();
+            int b;
+            while (!received.toString().contains("simulated nodes") && (b = in.read()) >= 0) {
+                received.append((char) b);
+            }
+            String answer = received.toString();
             assertThat(answer).startsWith("HTTP/1.1 400").contains("exec is not supported on simulated nodes");
         }
     }
