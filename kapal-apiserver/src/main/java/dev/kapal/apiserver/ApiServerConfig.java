@@ -101,15 +101,46 @@ public record ApiServerConfig(
     /**
      * The TLS identity of the server and the CA it trusts for client certificates.
      *
-     * @param serverKey   the serving key
-     * @param serverChain the serving certificate chain, leaf first
-     * @param clientCa    client certificates must chain to this CA (CN = user, O = groups)
+     * @param serverKey     the serving key
+     * @param serverChain   the serving certificate chain, leaf first
+     * @param clientCa      client certificates must chain to this CA (CN = user, O = groups)
+     * @param kubeletClient how the server connects to kubelets ({@code pods/log}, {@code exec},
+     *                      {@code attach}, {@code portforward}, {@code nodes/proxy}); without it those
+     *                      subresources answer 503
      */
-    public record TlsMaterial(PrivateKey serverKey, List<X509Certificate> serverChain, X509Certificate clientCa) {
+    public record TlsMaterial(PrivateKey serverKey, List<X509Certificate> serverChain, X509Certificate clientCa,
+                              java.util.Optional<KubeletClientMaterial> kubeletClient) {
         public TlsMaterial {
             Objects.requireNonNull(serverKey, "serverKey");
             serverChain = List.copyOf(serverChain);
             Objects.requireNonNull(clientCa, "clientCa");
+            Objects.requireNonNull(kubeletClient, "kubeletClient");
+        }
+
+        /** Without a kubelet client: the kubelet-proxying subresources answer 503. */
+        public TlsMaterial(PrivateKey serverKey, List<X509Certificate> serverChain, X509Certificate clientCa) {
+            this(serverKey, serverChain, clientCa, java.util.Optional.empty());
+        }
+    }
+
+    /**
+     * The API server's identity towards kubelets (upstream's {@code --kubelet-client-certificate},
+     * {@code --kubelet-client-key} and {@code --kubelet-certificate-authority}).
+     *
+     * @param key         the client key
+     * @param certificate the client certificate, signed by the CA kubelets trust for clients
+     * @param kubeletCa   the CA kubelet serving certificates must chain to
+     */
+    public record KubeletClientMaterial(PrivateKey key, X509Certificate certificate, X509Certificate kubeletCa) {
+        public KubeletClientMaterial {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(kubeletCa, "kubeletCa");
+        }
+
+        @Override
+        public String toString() {
+            return "KubeletClientMaterial[" + certificate.getSubjectX500Principal() + "]";
         }
     }
 }

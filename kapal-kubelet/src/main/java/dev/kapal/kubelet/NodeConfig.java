@@ -12,6 +12,9 @@ import java.util.Objects;
  *
  * @param honourDownAnnotation whether {@value #DOWN_ANNOTATION}{@code : "true"} on the Node
  *                             silences this kubelet (simulated nodes only)
+ * @param kubeletPort          the port of this node's kubelet API ({@code kubelet.server.KubeletServer}),
+ *                             reported as {@code status.daemonEndpoints.kubeletEndpoint.Port}: where
+ *                             the API server connects for logs, exec, attach and port-forward
  */
 public record NodeConfig(
         String name,
@@ -21,7 +24,18 @@ public record NodeConfig(
         Map<String, Quantity> allocatable,
         List<NodeAddress> addresses,
         NodeInfo info,
-        boolean honourDownAnnotation) {
+        boolean honourDownAnnotation,
+        int kubeletPort) {
+
+    /** The kubelet's default port, 10250. */
+    public static final int DEFAULT_KUBELET_PORT = 10250;
+
+    /** With the kubelet API on {@link #DEFAULT_KUBELET_PORT}. */
+    public NodeConfig(String name, Map<String, String> labels, Map<String, String> annotations,
+                      Map<String, Quantity> capacity, Map<String, Quantity> allocatable, List<NodeAddress> addresses,
+                      NodeInfo info, boolean honourDownAnnotation) {
+        this(name, labels, annotations, capacity, allocatable, addresses, info, honourDownAnnotation, DEFAULT_KUBELET_PORT);
+    }
 
     /** Node annotation that makes a simulated node stop heartbeating, as if lost. */
     public static final String DOWN_ANNOTATION = "sim.kapal.dev/down";
@@ -52,6 +66,9 @@ public record NodeConfig(
         allocatable = Map.copyOf(allocatable);
         addresses = List.copyOf(addresses);
         Objects.requireNonNull(info, "info");
+        if (kubeletPort < 1 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("kubeletPort must be 1-65535: " + kubeletPort);
+        }
     }
 
     /** The node's IP addresses (InternalIP first, then ExternalIP), the pods' {@code hostIPs}. */

@@ -23,7 +23,6 @@ import java.util.Optional;
  * heartbeat, so status is patched only when something changed or the report period passed.
  */
 final class NodeStatuses {
-    static final int KUBELET_PORT = 10250;
 
     private NodeStatuses() {
     }
@@ -61,7 +60,7 @@ final class NodeStatuses {
                 .withAllocatable(new LinkedHashMap<>(config.allocatable()))
                 .withConditions(conditions)
                 .withAddresses(config.addresses())
-                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(KUBELET_PORT).endKubeletEndpoint().endDaemonEndpoints()
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(config.kubeletPort()).endKubeletEndpoint().endDaemonEndpoints()
                 .withNewNodeInfo()
                     .withMachineID(info.machineId())
                     .withSystemUUID(info.systemUuid())

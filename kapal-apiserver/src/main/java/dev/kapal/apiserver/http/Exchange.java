@@ -82,6 +82,20 @@ public final class Exchange {
         return request;
     }
 
+    Response response() {
+        return response;
+    }
+
+    Callback callback() {
+        return callback;
+    }
+
+    /** Records that someone else (an upgrade proxy) answered with {@code code} through {@link #response()}. */
+    void answeredElsewhere(int code) {
+        status = code;
+        committed = true;
+    }
+
     /** The request body, refused with 413 beyond the configured limit. */
     public byte[] body() {
         long declared = request.getLength();

@@ -79,7 +79,7 @@ public final class HttpFront {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
 
-        Subresources subresources = new Subresources(routes.stores(), routes.patching(), clock);
+        Subresources subresources = new Subresources(routes.stores(), routes.patching(), clock, config.tls().kubeletClient());
         ResourceHandler resources = new ResourceHandler(routes.stores(), routes.filters(), routes.patching(), subresources);
         server.setErrorHandler(new StatusErrorHandler());
         server.setHandler(new ApiHandler(authenticators, authorizer, routes.nonResource(), resources, routes.observer(),

@@ -45,6 +45,8 @@ public sealed interface RequestInfo {
 
     /** Subresources of namespaces that follow the namespace name directly. */
     Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
+    /** Pod subresources that open a streaming session (upstream's "connect" verbs). */
+    Set<String> CONNECT_SUBRESOURCES = Set.of("exec", "attach", "portforward");
 
     /**
      * Reads a request.
@@ -116,6 +118,13 @@ public sealed interface RequestInfo {
             case "DELETE" -> name.isEmpty() ? "deletecollection" : "delete";
             default -> lowerVerb;
         };
+        if (CONNECT_SUBRESOURCES.contains(subresource) && resource.equals("pods") && !name.isEmpty()
+                && (method.equals("GET") || method.equals("POST"))) {
+            // A streaming session creates something whichever method opens it (SPDY uses POST,
+            // WebSocket GET): authorized as create, as upstream does since WebSocket exec
+            // (AuthorizePodWebsocketUpgradeCreatePermission), so read-only roles cannot exec.
+            verb = "create";
+        }
         if (resource.equals("namespaces") && !name.isEmpty()) {
             // /api/v1/namespaces/x is the namespace x itself, not content of it.
             namespace = "";

@@ -22,20 +22,34 @@ import java.util.function.Function;
 
 /**
  * Subresources with behaviour of their own: {@code scale} (autoscaling/v1 Scale over any
- * resource with a {@link ScaleSpec}), {@code pods/binding} and {@code pods/eviction}.
+ * resource with a {@link ScaleSpec}), {@code pods/binding} and {@code pods/eviction}; the pod
+ * subresources a kubelet answers ({@code log}, {@code exec}, {@code attach}, {@code portforward})
+ * go to {@link KubeletProxy}.
  */
 final class Subresources {
     private final Function<GroupVersionResource, Optional<ResourceStore>> stores;
     private final Patching patching;
     private final Clock clock;
 
+    private final KubeletProxy kubelets;
+
     Subresources(Function<GroupVersionResource, Optional<ResourceStore>> stores, Patching patching, Clock clock) {
+        this(stores, patching, clock, Optional.empty());
+    }
+
+    Subresources(Function<GroupVersionResource, Optional<ResourceStore>> stores, Patching patching, Clock clock,
+                 Optional<dev.kapal.apiserver.ApiServerConfig.KubeletClientMaterial> kubeletClient) {
         this.stores = stores;
         this.patching = patching;
         this.clock = clock;
+        this.kubelets = new KubeletProxy(stores, kubeletClient);
     }
 
     void handle(RequestInfo.Resource request, ResourceStore store, Exchange exchange) throws IOException {
+        if (KubeletProxy.handles(request.resource(), request.subresource())) {
+            kubelets.handle(request, exchange);
+            return;
+        }
         switch (request.subresource()) {
             case "scale" -> scale(request, store, exchange);
             case "binding" -> {

@@ -175,7 +175,7 @@ public final class BuiltinKinds {
                 kind(CORE, "persistentvolumes", "PersistentVolume").clusterScoped().shortNames("pv")
                         .subresources("status").with(CoreKinds.PERSISTENT_VOLUMES),
                 kind(CORE, "pods", "Pod").shortNames("po").categories("all")
-                        .subresources("binding", "eviction", "status").with(CoreKinds.PODS),
+                        .subresources("attach", "binding", "eviction", "exec", "log", "portforward", "status").with(CoreKinds.PODS),
                 kind(CORE, "podtemplates", "PodTemplate").with(CoreKinds.POD_TEMPLATES),
                 // The RC selector is a plain label map, not a LabelSelector: the scale subresource
                 // must render it as "k=v,..." rather than through matchLabels/matchExpressions.

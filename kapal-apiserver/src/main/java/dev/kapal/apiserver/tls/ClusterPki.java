@@ -35,6 +35,8 @@ public final class ClusterPki {
     public static final String SERVING = "serving-kube-apiserver";
     public static final String ADMIN = "client-admin";
     public static final String ADMIN_USER = "system:admin";
+    /** Who the API server is to kubelets (upstream kubeadm's {@code apiserver-kubelet-client}). */
+    public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
 
     static final Duration CA_VALIDITY = Duration.ofDays(3650);
     static final Duration LEAF_VALIDITY = Duration.ofDays(365);
@@ -119,10 +121,39 @@ public final class ClusterPki {
         return generated;
     }
 
-    /** What the API server serves with and verifies clients against. */
+    /**
+     * What the API server serves with and verifies clients against, and its kubelet client identity
+     * ({@value #KUBELET_CLIENT_USER} in {@code system:masters}, signed by the client CA, which kubelets
+     * trust for clients; kubelet serving certificates are checked against the server CA, which signs
+     * them, see {@link #issueKubeletServingCertificate}).
+     */
     public ApiServerConfig.TlsMaterial tlsMaterial() {
+        IssuedCertificate kubeletClient = kubeletClientCertificate();
         return new ApiServerConfig.TlsMaterial(serving.key(),
-                List.of(serving.certificate(), serverCa.certificate()), clientCa.certificate());
+                List.of(serving.certificate(), serverCa.certificate()), clientCa.certificate(),
+                Optional.of(new ApiServerConfig.KubeletClientMaterial(kubeletClient.key(), kubeletClient.certificate(),
+                        serverCa.certificate())));
+    }
+
+    private IssuedCertificate kubeletClient;
+
+    /** The API server's client certificate towards kubelets; issued in memory once per process. */
+    public synchronized IssuedCertificate kubeletClientCertificate() {
+        if (kubeletClient == null) {
+            kubeletClient = issueComponentCertificate(KUBELET_CLIENT_USER, List.of(UserInfo.MASTERS_GROUP));
+        }
+        return kubeletClient;
+    }
+
+    /**
+     * Issues the serving certificate of a node's kubelet API ({@code CN=system:node:<node>},
+     * {@code O=system:nodes}), signed by the server CA so the API server trusts it, valid for
+     * {@code names} (the node's addresses and host name). Nothing is written to disk.
+     */
+    public IssuedCertificate issueKubeletServingCertificate(String nodeName, SubjectAlternativeNames names) {
+        Objects.requireNonNull(nodeName, "nodeName");
+        return Certificates.issue(serverCa, Certificates.subject("system:node:" + nodeName, List.of("system:nodes")),
+                Certificates.Purpose.SERVER, names, LEAF_VALIDITY, Certificates.newKeyPair());
     }
 
     /**

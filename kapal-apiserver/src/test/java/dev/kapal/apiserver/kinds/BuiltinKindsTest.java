@@ -132,7 +132,7 @@ class BuiltinKindsTest {
     @Test
     void subresourcesHaveTheirDiscoveryKindAndVerbs() {
         ResourceInfo pods = info("v1", "pods");
-        assertThat(pods.subresources()).containsExactlyInAnyOrder("status", "binding", "eviction");
+        assertThat(pods.subresources()).containsExactlyInAnyOrder("status", "binding", "eviction", "log", "exec", "attach", "portforward");
         assertThat(BuiltinKinds.subresource(pods, "eviction").orElseThrow().kind().groupVersion().apiVersion())
                 .isEqualTo("policy/v1");
         assertThat(BuiltinKinds.subresource(pods, "status").orElseThrow().verbs()).containsExactly("get", "patch", "update");

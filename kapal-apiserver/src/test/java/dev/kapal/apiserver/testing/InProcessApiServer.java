@@ -61,6 +61,29 @@ public final class InProcessApiServer implements AutoCloseable {
         server.ready().get(30, TimeUnit.SECONDS);
     }
 
+    /** The cluster's certificates (to issue kubelet serving certificates, or client ones). */
+    public ClusterPki pki() {
+        return pki;
+    }
+
+    /**
+     * Writes an admin kubeconfig (cluster, user and context {@code default}, credentials embedded)
+     * for real kubectl binaries.
+     */
+    public Path writeAdminKubeconfig(Path file) throws java.io.IOException {
+        IssuedCertificate admin = pki.adminCertificate();
+        String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: default\n  cluster:\n"
+                + "    server: https://127.0.0.1:" + server.port() + "\n"
+                + "    certificate-authority-data: " + base64(pki.serverCa().certificatePem()) + "\n"
+                + "users:\n- name: default\n  user:\n"
+                + "    client-certificate-data: " + base64(admin.certificatePem()) + "\n"
+                + "    client-key-data: " + base64(admin.keyPem()) + "\n"
+                + "contexts:\n- name: default\n  context:\n    cluster: default\n    user: default\n"
+                + "current-context: default\n";
+        Files.writeString(file, yaml);
+        return file;
+    }
+
     public String serverCaPem() {
         return pki.serverCa().certificatePem();
     }

@@ -1,5 +1,7 @@
 package dev.kapal.kubelet.runtime;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,9 @@ import java.util.function.Consumer;
  *   <li>{@link #containerEvents} delivers state changes the runtime makes on its own (a container
  *       exiting), so the kubelet need not poll; listeners must return quickly.</li>
  * </ul>
- * Exec, attach, port-forward, logs and stats ({@code Exec}, {@code Attach}, {@code PortForward},
- * {@code ContainerStats}, {@code ReopenContainerLog}) are later additions, with the containerd
- * runtime that needs them.
+ * Streaming ({@code Exec}, {@code Attach}, {@code PortForward}) and log locations serve the
+ * kubelet's HTTPS API ({@code kubelet.server}); they have default implementations that refuse
+ * (FAILED_PRECONDITION), so a runtime without containers need not implement them.
  */
 public interface NodeRuntime extends AutoCloseable {
 
@@ -134,6 +136,69 @@ public interface NodeRuntime extends AutoCloseable {
      * returned handle is closed.
      */
     AutoCloseable containerEvents(Consumer<ContainerEvent> listener);
+
+    // ---------------------------------------------------------------- RuntimeService: streaming
+
+    /**
+     * Which streams a streaming session carries (the CRI's {@code ExecRequest}/{@code AttachRequest}
+     * flags). With {@code tty}, stderr is merged into stdout by the terminal, so {@code stderr} must
+     * be false, as the CRI requires.
+     */
+    record StreamOptions(boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+        public StreamOptions {
+            if (tty && stderr) {
+                throw new IllegalArgumentException("tty and stderr cannot both be true");
+            }
+            if (!stdin && !stdout && !stderr) {
+                throw new IllegalArgumentException("one of stdin, stdout or stderr must be true");
+            }
+        }
+    }
+
+    /**
+     * CRI {@code Exec}: prepares running {@code command} in a RUNNING container and returns the URL
+     * on the runtime's streaming server where a client (the kubelet's proxy) upgrades a connection
+     * to carry the session, with the protocols of the CRI streaming server (SPDY/3.1 with
+     * {@code X-Stream-Protocol-Version} {@code v4.channel.k8s.io}…{@code channel.k8s.io}; containerd
+     * 1.6 also takes WebSocket {@code v4.channel.k8s.io}). The URL is for one use and expires
+     * unused after a short time (containerd: one minute). The exit code arrives on the protocol's
+     * error stream as a {@code Status}. Fails NOT_FOUND for an unknown container,
+     * FAILED_PRECONDITION for one that is not running or a runtime that cannot stream.
+     */
+    default URI exec(String containerId, List<String> command, StreamOptions streams) {
+        throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "exec is not supported by this runtime");
+    }
+
+    /** CRI {@code Attach}: like {@link #exec}, attaching to the container's main process. */
+    default URI attach(String containerId, StreamOptions streams) {
+        throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "attach is not supported by this runtime");
+    }
+
+    /**
+     * CRI {@code PortForward}: the streaming URL for forwarding connections into the sandbox's
+     * network namespace (SPDY/3.1 with {@code portforward.k8s.io}; the port of each data stream is
+     * named in its headers, so {@code ports} may be empty).
+     */
+    default URI portForward(String podSandboxId, List<Integer> ports) {
+        throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "port-forward is not supported by this runtime");
+    }
+
+    /**
+     * The container's log file in the CRI log format (written by the runtime; absolute), or empty
+     * when the container is unknown or the runtime keeps no logs (then the container's log is
+     * empty). The file may not exist yet for a container that never started.
+     */
+    default Optional<Path> containerLogPath(String containerId) {
+        return Optional.empty();
+    }
+
+    /**
+     * CRI {@code ListContainerStats} over every container the runtime knows; empty for a runtime
+     * that measures nothing (simulated nodes).
+     */
+    default List<ContainerStats> listContainerStats() {
+        return List.of();
+    }
 
     /** Releases what the runtime holds (connections, timers); containers are left as they are. */
     @Override

@@ -254,6 +254,64 @@ public final class CriRuntime implements NodeRuntime {
         return Optional.of(CriMapping.containerStatus(status.get(), sandbox));
     }
 
+    // ---------------------------------------------------------------- streaming
+
+    @Override
+    public java.net.URI exec(String containerId, List<String> command, StreamOptions streams) {
+        return streamUrl(call("Exec", () -> client.runtime(timeout).exec(dev.kapal.kubelet.runtime.cri.v1.ExecRequest.newBuilder()
+                .setContainerId(containerId).addAllCmd(command).setTty(streams.tty()).setStdin(streams.stdin())
+                .setStdout(streams.stdout()).setStderr(streams.stderr()).build()).getUrl()));
+    }
+
+    @Override
+    public java.net.URI attach(String containerId, StreamOptions streams) {
+        return streamUrl(call("Attach", () -> client.runtime(timeout).attach(dev.kapal.kubelet.runtime.cri.v1.AttachRequest.newBuilder()
+                .setContainerId(containerId).setTty(streams.tty()).setStdin(streams.stdin())
+                .setStdout(streams.stdout()).setStderr(streams.stderr()).build()).getUrl()));
+    }
+
+    @Override
+    public java.net.URI portForward(String podSandboxId, List<Integer> ports) {
+        return streamUrl(call("PortForward", () -> client.runtime(timeout).portForward(
+                dev.kapal.kubelet.runtime.cri.v1.PortForwardRequest.newBuilder()
+                        .setPodSandboxId(podSandboxId).addAllPort(ports).build()).getUrl()));
+    }
+
+    /** The log path from the runtime's status (relative ones are relative to the sandbox's log directory). */
+    @Override
+    public Optional<Path> containerLogPath(String containerId) {
+        return orEmpty("ContainerStatus", () -> client.runtime(timeout).containerStatus(ContainerStatusRequest.newBuilder()
+                .setContainerId(containerId).build()).getStatus().getLogPath())
+                .filter(path -> !path.isEmpty())
+                .map(Path::of)
+                .map(path -> path.isAbsolute() ? path : containerStatus(containerId)
+                        .flatMap(status -> podSandboxStatus(status.podSandboxId()))
+                        .map(sandbox -> CriMapping.podLogDirectory(podLogRoot, sandbox.metadata()).resolve(path))
+                        .orElse(path));
+    }
+
+    @Override
+    public List<dev.kapal.kubelet.runtime.ContainerStats> listContainerStats() {
+        return call("ListContainerStats", () -> client.runtime(timeout).listContainerStats(
+                dev.kapal.kubelet.runtime.cri.v1.ListContainerStatsRequest.getDefaultInstance()).getStatsList()).stream()
+                .map(stats -> new dev.kapal.kubelet.runtime.ContainerStats(stats.getAttributes().getId(),
+                        new dev.kapal.kubelet.runtime.ContainerMetadata(stats.getAttributes().getMetadata().getName(),
+                                stats.getAttributes().getMetadata().getAttempt()),
+                        stats.getAttributes().getLabelsMap(),
+                        java.time.Instant.EPOCH.plusNanos(Math.max(stats.getCpu().getTimestamp(), stats.getMemory().getTimestamp())),
+                        stats.getCpu().hasUsageCoreNanoSeconds()
+                                ? java.util.OptionalLong.of(stats.getCpu().getUsageCoreNanoSeconds().getValue())
+                                : java.util.OptionalLong.empty(),
+                        stats.getMemory().hasWorkingSetBytes()
+                                ? java.util.OptionalLong.of(stats.getMemory().getWorkingSetBytes().getValue())
+                                : java.util.OptionalLong.empty()))
+                .toList();
+    }
+
+    private static java.net.URI streamUrl(String url) {
+        return java.net.URI.create(url);
+    }
+
     @Override
     public AutoCloseable containerEvents(Consumer<ContainerEvent> listener) {
         return events.subscribe(listener);

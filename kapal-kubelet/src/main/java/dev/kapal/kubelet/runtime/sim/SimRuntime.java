@@ -434,6 +434,24 @@ public final class SimRuntime implements NodeRuntime {
                 container.config.labels(), container.config.annotations());
     }
 
+    /** Simulated containers run no processes: there is nothing to exec into. */
+    @Override
+    public java.net.URI exec(String containerId, List<String> command, StreamOptions streams) {
+        throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "exec is not supported on simulated nodes");
+    }
+
+    @Override
+    public java.net.URI attach(String containerId, StreamOptions streams) {
+        throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "attach is not supported on simulated nodes");
+    }
+
+    @Override
+    public java.net.URI portForward(String podSandboxId, List<Integer> ports) {
+        throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "port-forward is not supported on simulated nodes");
+    }
+
+    // containerLogPath: the seam's default (no file), so a simulated container's log is empty.
+
     @Override
     public AutoCloseable containerEvents(Consumer<ContainerEvent> listener) {
         Objects.requireNonNull(listener, "listener");
