@@ -195,8 +195,8 @@ class AgentIT {
         ok(kubectl.run("rollout", "status", "deployment/sleepers", "--timeout=" + WAIT.toSeconds() + "s"));
         Map<String, String> containers = runningContainers(kubectl);
         assertThat(containers).hasSize(4);  // web and the three replicas
-        List<String> listed = ctr("containers", "ls", "-q").lines().toList();
-        assertThat(listed).containsAll(containers.values());
+        List<String> ids = ctr("containers", "ls", "-q").lines().toList();
+        assertThat(ids).containsAll(containers.values());
         String tasks = ctr("tasks", "ls");
         for (String id : containers.values()) {
             assertThat(tasks.lines().filter(line -> line.startsWith(id)).findFirst().orElse("")).contains("RUNNING");
@@ -229,8 +229,9 @@ class AgentIT {
             assertThat(container.path("restartCount").asInt()).as(pod.path("metadata").path("name").asText()).isZero();
             assertThat(container.path("ready").asBoolean()).isTrue();
         }
-        assertThat(ctr("containers", "ls", "-q").lines().filter(line -> !line.isBlank()).count())
-                .as("no new containers besides the sandboxes' and the adopted ones").isEqualTo(8);
+        String listed = ctr("containers", "ls", "-q");
+        assertThat(listed.lines().filter(line -> line.matches("[0-9a-f]{64}")).count())
+                .as("no new containers besides the 4 sandboxes' and the 4 adopted ones: %s", listed).isEqualTo(8);
         assertThat(ok(kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}")).out()).isNotEmpty();
     }
 
