@@ -235,6 +235,43 @@ class AgentIT {
         assertThat(ok(kubectl.run("get", "pod", "web", "-o", "jsonpath={.status.podIP}")).out()).isNotEmpty();
     }
 
+    @Test
+    @Order(5)
+    void aKilledContainerdIsRestartedAndThePodsReconciled() throws Exception {
+        Path pidFile = server.dataDir().resolve("agent/containerd/containerd.pid");
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle containerd = ProcessHandle.of(pid).orElseThrow();
+        Map<String, String> before = runningContainers(kubectl());
+        containerd.destroyForcibly();
+        containerd.onExit().get(30, TimeUnit.SECONDS);
+
+        Kubectl kubectl = kubectl();
+        // The agent's supervisor starts a new containerd; the running containers are untouched and a new pod starts.
+        ok(kubectl.runWithInput("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: after-restart
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: sleep
+                    image: %s
+                    imagePullPolicy: IfNotPresent
+                    command: ["sleep", "100000"]
+                """.formatted(IMAGE), "apply", "-f", "-"));
+        awaitOutput(kubectl, WAIT, "True"::equals, "get", "pod", "after-restart", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+        long newPid = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(newPid).isNotEqualTo(pid);
+        assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
+        Map<String, String> after = runningContainers(kubectl);
+        after.remove("after-restart");
+        assertThat(after).isEqualTo(before);
+        awaitOutput(kubectl, WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
+                "get", "nodes");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Pod name → container id (without {@code containerd://}) of every pod whose first container runs. */
