@@ -75,6 +75,7 @@ class AgentIT {
                 kubectl.run("delete", "pods", "--all", "--grace-period=1", "--timeout=90s");
                 server.terminate(Duration.ofSeconds(60));
                 server.close();
+                keepLogs(server);
                 killLeftovers(server.dataDir());
                 run("ip", "link", "delete", "cni0");
                 deleteTree(server.dataDir().getParent());
@@ -89,6 +90,7 @@ class AgentIT {
     @Test
     @Order(1)
     void theNodeRegistersReadyFromThisMachineWithAServerNodesLabelsAndContainerd() throws Exception {
+        awaitAgentReady(1);
         Kubectl kubectl = kubectl();
         String wide = awaitOutput(kubectl, WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
                 "get", "nodes", "-o", "wide");
@@ -215,6 +217,9 @@ class AgentIT {
         }
 
         server.start();
+        // /readyz answers before the agent starts (after the scheduler's and controllers' leader leases of the killed
+        // server expired): until then the pods' statuses are the old agent's.
+        awaitAgentReady(2);
         Kubectl kubectl = kubectl();
         awaitOutput(kubectl, WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
                 "get", "nodes");
@@ -302,6 +307,36 @@ class AgentIT {
     /** With containerd down: runc's list of the containers under containerd's runc root (id, pid, status…). */
     private static String runcList() {
         return run("runc", "--root", server.dataDir().resolve("agent/containerd/runc/k8s.io").toString(), "list");
+    }
+
+    /** Waits until the server's log says the agent became ready {@code times} times (once per start). */
+    private static void awaitAgentReady(int times) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.readAllLines(server.log()).stream().filter(line -> line.contains(" agent ready ")).count() >= times) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the agent did not become ready; server log:\n" + server.tail());
+    }
+
+    /** The server's and containerd's logs survive the clean-up in target/agent-it, for a failed run. */
+    private static void keepLogs(KapalProcess process) {
+        try {
+            Path kept = Files.createDirectories(Path.of("target/agent-it"));
+            try (Stream<Path> logs = Files.list(process.dataDir().getParent())) {
+                for (Path log : logs.filter(path -> path.getFileName().toString().endsWith(".log")).toList()) {
+                    Files.copy(log, kept.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path containerdLog = process.dataDir().resolve("agent/containerd/containerd.log");
+            if (Files.exists(containerdLog)) {
+                Files.copy(containerdLog, kept.resolve("containerd.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException ignored) {
+            // Logs are a help, not a result.
+        }
     }
 
     private static Kubectl kubectl() {
