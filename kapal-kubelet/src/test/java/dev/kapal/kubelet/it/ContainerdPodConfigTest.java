@@ -104,7 +104,7 @@ class ContainerdPodConfigTest {
                 .endSpec().build();
         admin.pods().inNamespace("default").resource(pod).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
             Pod current = admin.pods().inNamespace("default").withName("env").get();
             assertThat(current.getStatus().getPhase()).isEqualTo("Succeeded");
             assertThat(current.getStatus().getContainerStatuses().getFirst().getState().getTerminated().getExitCode()).isZero();
@@ -122,7 +122,7 @@ class ContainerdPodConfigTest {
                     .endContainer()
                 .endSpec().build()).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("no-config"))
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("no-config"))
                 .satisfies(waiting -> {
                     assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
                     assertThat(waiting.getMessage()).isEqualTo("configmap \"absent\" not found");
@@ -134,12 +134,12 @@ class ContainerdPodConfigTest {
         admin.pods().inNamespace("default").resource(pod("never", "docker.io/library/absent:1", "Never")).create();
         admin.pods().inNamespace("default").resource(pod("unpullable", "127.0.0.1:9/nothing:1", "IfNotPresent")).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("never")).satisfies(waiting -> {
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("never")).satisfies(waiting -> {
             assertThat(waiting.getReason()).isEqualTo("ErrImageNeverPull");
             assertThat(waiting.getMessage()).isEqualTo("Container image \"docker.io/library/absent:1\" is not present with pull policy of Never");
         }));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("unpullable").getReason()).isIn("ErrImagePull", "ImagePullBackOff"));
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("unpullable")).satisfies(waiting -> {
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("unpullable").getReason()).isIn("ErrImagePull", "ImagePullBackOff"));
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("unpullable")).satisfies(waiting -> {
             assertThat(waiting.getReason()).isEqualTo("ImagePullBackOff");
             assertThat(waiting.getMessage()).isEqualTo("Back-off pulling image \"127.0.0.1:9/nothing:1\"");
         }));
@@ -148,14 +148,14 @@ class ContainerdPodConfigTest {
     @Test
     void aRestartedKubeletAdoptsTheRunningContainer() throws Exception {
         admin.pods().inNamespace("default").resource(pod("long-runner", ContainerdFixture.BUSYBOX, "IfNotPresent")).create();
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(status("long-runner").getState().getRunning()).isNotNull());
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(status("long-runner").getState().getRunning()).isNotNull());
         String before = status("long-runner").getContainerID();
 
         host.close();
         host = startHost();
 
         // Give the new kubelet time to sync and write; it must not have started another container.
-        await().pollDelay(Duration.ofSeconds(3)).atMost(TIMEOUT).untilAsserted(() -> {
+        await().ignoreExceptions().pollDelay(Duration.ofSeconds(3)).atMost(TIMEOUT).untilAsserted(() -> {
             ContainerStatus after = status("long-runner");
             assertThat(after.getContainerID()).isEqualTo(before);
             assertThat(after.getRestartCount()).isZero();
