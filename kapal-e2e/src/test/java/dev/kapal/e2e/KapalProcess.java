@@ -40,18 +40,36 @@ final class KapalProcess implements AutoCloseable {
     private Duration lastStartToReady = Duration.ZERO;
 
     private final List<String> extraFlags;
+    // Empty: --disable-agent (the control plane only, as most tests want); else the agent's node name.
+    private final java.util.Optional<String> agentNode;
 
-    private KapalProcess(Path dataDir, int port, List<String> extraFlags) {
+    private KapalProcess(Path dataDir, int port, List<String> extraFlags, java.util.Optional<String> agentNode) {
         this.dataDir = dataDir;
         this.port = port;
         this.extraFlags = List.copyOf(extraFlags);
+        this.agentNode = agentNode;
         this.log = dataDir.resolveSibling("kapal-" + (++starts) + ".log");
     }
 
     /** Starts a server on a fresh data dir and a free port, with {@code extraFlags}, and waits until it is ready. */
     static KapalProcess startFresh(String... extraFlags) throws Exception {
         Path dir = Files.createTempDirectory("kapal-e2e-");
-        KapalProcess server = new KapalProcess(dir.resolve("data"), freePort(), List.of(extraFlags));
+        KapalProcess server = new KapalProcess(dir.resolve("data"), freePort(), List.of(extraFlags), java.util.Optional.empty());
+        server.start();
+        return server;
+    }
+
+    /**
+     * Starts a server WITH its node agent (real containerd; needs root and the containerd lock) on a
+     * fresh data dir, after {@code prepare} has filled that data dir (air-gap images, say).
+     */
+    static KapalProcess startFreshWithAgent(String nodeName, java.util.function.Consumer<Path> prepare, String... extraFlags)
+            throws Exception {
+        // Short: containerd's socket lives under the data dir, and unix socket paths are short.
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "kapal-agent-");
+        KapalProcess server = new KapalProcess(dir.resolve("data"), freePort(), List.of(extraFlags), java.util.Optional.of(nodeName));
+        Files.createDirectories(server.dataDir);
+        prepare.accept(server.dataDir);
         server.start();
         return server;
     }
@@ -84,7 +102,12 @@ final class KapalProcess implements AutoCloseable {
     private List<String> command() {
         Path launcher = ROOT.resolve("bin/kapal");
         List<String> server = new ArrayList<>(List.of("server", "--data-dir", dataDir.toString(), "--https-listen-port",
-                String.valueOf(port), "--disable-agent", "--node-name", "e2e-node"));
+                String.valueOf(port)));
+        if (agentNode.isPresent()) {
+            server.addAll(List.of("--node-name", agentNode.get()));
+        } else {
+            server.addAll(List.of("--disable-agent", "--node-name", "e2e-node"));
+        }
         server.addAll(extraFlags);
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(launcher) && !jarIsStale()) {

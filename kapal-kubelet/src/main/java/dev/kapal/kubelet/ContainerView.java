@@ -9,16 +9,26 @@ import java.util.Optional;
  * current runtime container (if one was created), the previous attempt's final state (the API's
  * {@code lastState}), the restart count, and the back-off the next restart waits for.
  *
- * @param backOff present while a restart waits: the message of the {@code CrashLoopBackOff}
- *                waiting state ({@code back-off 10s restarting failed container=…})
+ * @param backOff       present while a restart waits: the message of the {@code CrashLoopBackOff}
+ *                      waiting state ({@code back-off 10s restarting failed container=…}), or of
+ *                      the waiting reason below
+ * @param waitingReason the waiting reason shown with {@code backOff} when it is not
+ *                      {@code CrashLoopBackOff}: {@code ErrImagePull}, {@code ImagePullBackOff},
+ *                      {@code ErrImageNeverPull}, {@code CreateContainerConfigError}…
  */
 record ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous,
-                     int restartCount, Optional<String> backOff) {
+                     int restartCount, Optional<String> backOff, Optional<String> waitingReason) {
     ContainerView {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(backOff, "backOff");
+        Objects.requireNonNull(waitingReason, "waitingReason");
+    }
+
+    ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous, int restartCount,
+                  Optional<String> backOff) {
+        this(name, current, previous, restartCount, backOff, Optional.empty());
     }
 
     static ContainerView notCreated(String name) {

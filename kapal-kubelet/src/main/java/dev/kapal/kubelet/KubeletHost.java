@@ -239,6 +239,12 @@ public final class KubeletHost implements AutoCloseable {
         allRegistered
                 .thenCompose(ignored -> nodeInformer.start().toCompletableFuture())
                 .thenCompose(ignored -> podInformer.start().toCompletableFuture())
+                .thenRun(() -> {
+                    // Housekeeping after a restart: sandboxes of pods deleted while this host was away.
+                    java.util.Set<String> known = new java.util.HashSet<>();
+                    podInformer.getStore().list().forEach(pod -> known.add(pod.getMetadata().getUid()));
+                    nodes.values().forEach(agent -> services.syncExecutor().execute(() -> agent.removeOrphans(known)));
+                })
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         ready.completeExceptionally(failure);

@@ -2,6 +2,9 @@ package dev.kapal.kubelet;
 
 import dev.kapal.kubelet.runtime.ContainerEvent;
 import dev.kapal.kubelet.runtime.NodeRuntime;
+import dev.kapal.kubelet.runtime.PodSandboxStatus;
+import dev.kapal.kubelet.runtime.RuntimeFailure;
+import dev.kapal.kubelet.runtime.RuntimeStatus;
 import dev.kapal.kubelet.runtime.RuntimeVersion;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeStatus;
@@ -245,7 +248,14 @@ final class NodeAgent {
             return;
         }
         Instant now = services.clock().instant();
-        NodeStatus status = NodeStatuses.status(config, version, runtime.status(), Optional.ofNullable(reported), now);
+        RuntimeStatus runtimeStatus;
+        try {
+            runtimeStatus = runtime.status();
+        } catch (RuntimeFailure unreachable) {
+            // containerd is down (being restarted): the node says so, as a kubelet whose runtime stopped answering.
+            runtimeStatus = new RuntimeStatus(List.of());
+        }
+        NodeStatus status = NodeStatuses.status(config, version, runtimeStatus, Optional.ofNullable(reported), now);
         boolean due = forceReport || reported == null || reportedAt == null
                 || !now.isBefore(reportedAt.plus(services.options().statusReportFrequency()))
                 || !NodeStatuses.sameExceptHeartbeats(status, reported);
@@ -310,6 +320,28 @@ final class NodeAgent {
         PodWorker worker = pods.get(pod.getMetadata().getUid());
         if (worker != null) {
             worker.deleted();
+        }
+    }
+
+    /**
+     * Stops and removes the sandboxes (and so the containers) of pods that are neither in
+     * {@code knownPodUids} (the API's pods, listed after a start) nor run by a worker: pods deleted
+     * while the agent was away, as the kubelet's housekeeping removes them.
+     */
+    void removeOrphans(java.util.Set<String> knownPodUids) {
+        try {
+            for (PodSandboxStatus sandbox : runtime.listPodSandbox(NodeRuntime.PodSandboxFilter.ALL)) {
+                String uid = sandbox.labels().get("io.kubernetes.pod.uid");
+                if (uid == null || knownPodUids.contains(uid) || pods.containsKey(uid)) {
+                    continue;
+                }
+                log.info("removing sandbox {} of {}/{}: the pod is gone", sandbox.id(), sandbox.metadata().namespace(),
+                        sandbox.metadata().name());
+                runtime.stopPodSandbox(sandbox.id());
+                runtime.removePodSandbox(sandbox.id());
+            }
+        } catch (RuntimeFailure failure) {
+            log.debug("looking for orphaned sandboxes on {}: {}", config.name(), failure.getMessage());
         }
     }
 

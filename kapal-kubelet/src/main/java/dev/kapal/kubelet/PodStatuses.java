@@ -160,7 +160,8 @@ final class PodStatuses {
         view.current().ifPresent(current -> status.withContainerID(observation.runtimeName() + "://" + current.id()));
         ContainerStateBuilder state = new ContainerStateBuilder();
         if (view.backOff().isPresent()) {
-            state.withNewWaiting().withReason("CrashLoopBackOff").withMessage(view.backOff().get()).endWaiting();
+            state.withNewWaiting().withReason(view.waitingReason().orElse("CrashLoopBackOff")).withMessage(view.backOff().get())
+                    .endWaiting();
         } else if (view.current().isEmpty()) {
             state.withNewWaiting().withReason(hasInit ? "PodInitializing" : "ContainerCreating").endWaiting();
         } else {

@@ -14,7 +14,6 @@ import dev.kapal.kubelet.runtime.PortMapping;
 import dev.kapal.kubelet.runtime.RuntimeFailure;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -85,6 +84,7 @@ final class PodWorker {
     private boolean killed;
     private ScheduledFuture<?> wakeup;
     private Instant wakeupAt;
+    private boolean adopted;
 
     // Owned by writeStatus().
     private PodStatus written;
@@ -99,6 +99,11 @@ final class PodWorker {
         int attempt = -1;
         Duration backOff = Duration.ZERO;
         Instant backOffUntil;
+        // Why the next container cannot be created yet (ErrImagePull, CreateContainerConfigError…); null when it can.
+        String waitingReason;
+        String waitingMessage;
+        Duration imageBackOff = Duration.ZERO;
+        Instant imageRetryAt;
     }
 
     PodWorker(NodeAgent node, Pod pod) {
@@ -158,6 +163,16 @@ final class PodWorker {
     // ---------------------------------------------------------------- sync
 
     private void sync() {
+        try {
+            syncOnce();
+        } catch (RuntimeFailure failure) {
+            // The runtime did not answer (containerd restarting): nothing changed here; look again shortly.
+            log.debug("syncing {}/{}: {}", namespace, name, failure.getMessage());
+            wakeAt(node.services().clock().instant().plus(Duration.ofSeconds(1)));
+        }
+    }
+
+    private void syncOnce() {
         NodeRuntime runtime = node.runtime();
         if (gone) {
             cancelWakeup();
@@ -181,6 +196,10 @@ final class PodWorker {
         Instant now = node.services().clock().instant();
         if (startTime == null) {
             startTime = parseTime(current.getStatus() == null ? null : current.getStatus().getStartTime()).orElse(now);
+        }
+        if (!adopted) {
+            adopt(runtime, current);
+            adopted = true;
         }
         boolean deleting = current.getMetadata().getDeletionTimestamp() != null;
         String serverPhase = current.getStatus() == null ? null : current.getStatus().getPhase();
@@ -218,7 +237,12 @@ final class PodWorker {
             Optional<ContainerStatus> currentContainer = Optional.ofNullable(slot.current);
             Optional<ContainerStatus> previous = Optional.ofNullable(slot.previous);
             Optional<String> backOff = Optional.empty();
-            if (slot.current != null && slot.current.state() == ContainerState.CONTAINER_EXITED && !killed && !deleting
+            Optional<String> waitingReason = Optional.empty();
+            if (slot.waitingReason != null && !killed && !deleting) {
+                backOff = Optional.of(slot.waitingMessage);
+                waitingReason = Optional.of(slot.waitingReason);
+                previous = slot.current != null && slot.current.state() == ContainerState.CONTAINER_EXITED ? currentContainer : previous;
+            } else if (slot.current != null && slot.current.state() == ContainerState.CONTAINER_EXITED && !killed && !deleting
                     && slot.backOffUntil != null && now.isBefore(slot.backOffUntil)
                     && restartWanted(current, entry.getKey(), slot.current, restartPolicy)) {
                 backOff = Optional.of("back-off " + goDuration(slot.backOff) + " restarting failed container=" + entry.getKey()
@@ -226,7 +250,7 @@ final class PodWorker {
                 previous = currentContainer;
             }
             views.put(entry.getKey(), new ContainerView(entry.getKey(), currentContainer, previous,
-                    Math.max(0, slot.attempt), backOff));
+                    Math.max(0, slot.attempt), backOff, waitingReason));
         }
         return PodStatuses.build(new PodStatuses.Observation(current, Optional.ofNullable(desired), sandbox, views,
                 node.config().hostIps(), startTime, deleting, node.runtimeName(), now));
@@ -354,12 +378,22 @@ final class PodWorker {
 
     private void start(NodeRuntime runtime, Pod current, Container container, Slot slot, Instant now) {
         ImageSpec image = ImageSpec.of(container.getImage() == null ? "" : container.getImage());
-        boolean always = "Always".equals(container.getImagePullPolicy());
-        if (always || runtime.imageStatus(image).isEmpty()) {
-            runtime.pullImage(image);
+        if (!ensureImage(runtime, container, image, slot, now)) {
+            return;
+        }
+        ContainerEnvironment.Resolved resolved;
+        try {
+            resolved = ContainerEnvironment.resolve(current, container, environmentFacts(runtime), lookup());
+        } catch (ContainerEnvironment.ConfigError error) {
+            // Upstream retries on its next sync; a changed ConfigMap or Secret is seen then.
+            waiting(slot, "CreateContainerConfigError", error.getMessage());
+            wakeAt(now.plus(INITIAL_BACK_OFF));
+            return;
         }
         int attempt = slot.attempt + 1;
-        String id = runtime.createContainer(sandboxId, containerConfig(current, container, attempt), sandboxConfig);
+        String id = runtime.createContainer(sandboxId, containerConfig(current, container, attempt, resolved), sandboxConfig);
+        slot.waitingReason = null;
+        slot.waitingMessage = null;
         runtime.startContainer(id);
         if (slot.containerId != null) {
             // The kubelet keeps the newest dead container (for logs of the previous attempt) and removes older ones.
@@ -370,6 +404,167 @@ final class PodWorker {
         slot.attempt = attempt;
         slot.containerId = id;
         slot.current = runtime.containerStatus(id).orElse(null);
+    }
+
+    /**
+     * Makes sure the image is there as the container's {@code imagePullPolicy} says (defaulted as
+     * the API server does when unset): {@code Never} never pulls ({@code ErrImageNeverPull} when
+     * absent), {@code IfNotPresent} pulls when absent, {@code Always} pulls every time. A failed pull
+     * is {@code ErrImagePull} and starts the image back-off (10 s doubling to 5 min), during which
+     * the container waits with {@code ImagePullBackOff}. False when the container cannot start now.
+     */
+    private boolean ensureImage(NodeRuntime runtime, Container container, ImageSpec image, Slot slot, Instant now) {
+        String policy = container.getImagePullPolicy() != null ? container.getImagePullPolicy() : defaultPullPolicy(image.image());
+        if (!"Always".equals(policy) && runtime.imageStatus(image).isPresent()) {
+            return true;
+        }
+        if ("Never".equals(policy)) {
+            waiting(slot, "ErrImageNeverPull", "Container image \"" + image.image() + "\" is not present with pull policy of Never");
+            wakeAt(now.plus(INITIAL_BACK_OFF));
+            return false;
+        }
+        if (slot.imageRetryAt != null && now.isBefore(slot.imageRetryAt)) {
+            waiting(slot, "ImagePullBackOff", "Back-off pulling image \"" + image.image() + "\"");
+            wakeAt(slot.imageRetryAt);
+            return false;
+        }
+        try {
+            runtime.pullImage(image);
+            slot.imageBackOff = Duration.ZERO;
+            slot.imageRetryAt = null;
+            return true;
+        } catch (RuntimeFailure failure) {
+            if (failure.code() == RuntimeFailure.Code.UNAVAILABLE && !runtimeAnswers(runtime)) {
+                throw failure;  // the runtime is down, not the image's fault
+            }
+            slot.imageBackOff = slot.imageBackOff.isZero() ? INITIAL_BACK_OFF : min(slot.imageBackOff.multipliedBy(2), MAX_BACK_OFF);
+            slot.imageRetryAt = now.plus(slot.imageBackOff);
+            waiting(slot, "ErrImagePull", pullError(failure));
+            wakeAt(slot.imageRetryAt);
+            return false;
+        }
+    }
+
+    private static boolean runtimeAnswers(NodeRuntime runtime) {
+        try {
+            runtime.version();
+            return true;
+        } catch (RuntimeFailure down) {
+            return false;
+        }
+    }
+
+    /** The kubelet shows the runtime's error as Go prints a gRPC error. */
+    private static String pullError(RuntimeFailure failure) {
+        String message = failure.getMessage() == null ? "" : failure.getMessage();
+        if (message.startsWith("PullImage: ")) {
+            message = message.substring("PullImage: ".length());
+        }
+        if (failure.getCause() instanceof io.grpc.StatusRuntimeException grpc) {
+            StringBuilder code = new StringBuilder();
+            for (String word : grpc.getStatus().getCode().name().split("_")) {
+                code.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+            }
+            return "rpc error: code = " + code + " desc = " + message;
+        }
+        return message;
+    }
+
+    /** The API server's default: {@code Always} for {@code :latest} or no tag (and no digest), else {@code IfNotPresent}. */
+    static String defaultPullPolicy(String image) {
+        if (image.contains("@")) {
+            return "IfNotPresent";
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        boolean tagged = colon > slash;
+        return !tagged || image.substring(colon + 1).equals("latest") ? "Always" : "IfNotPresent";
+    }
+
+    private static void waiting(Slot slot, String reason, String message) {
+        slot.waitingReason = reason;
+        slot.waitingMessage = message;
+    }
+
+    private ContainerEnvironment.Facts environmentFacts(NodeRuntime runtime) {
+        List<String> podIps = List.of();
+        if (sandboxId != null) {
+            Optional<PodSandboxStatus> sandbox = runtime.podSandboxStatus(sandboxId);
+            if (sandbox.isPresent() && sandbox.get().ip().isPresent()) {
+                List<String> ips = new ArrayList<>();
+                ips.add(sandbox.get().ip().get());
+                ips.addAll(sandbox.get().additionalIps());
+                podIps = ips;
+            }
+        }
+        return new ContainerEnvironment.Facts(podIps, node.config().hostIps(), node.config().allocatable());
+    }
+
+    /** ConfigMaps and Secrets read from the API server when a container starts, as the kubelet's Get strategy. */
+    private ContainerEnvironment.Lookup lookup() {
+        var client = node.services().client();
+        return new ContainerEnvironment.Lookup() {
+            @Override
+            public Optional<io.fabric8.kubernetes.api.model.ConfigMap> configMap(String namespace, String name) {
+                try {
+                    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+                } catch (KubernetesClientException failure) {
+                    throw new ContainerEnvironment.ConfigError("failed to get configmap \"" + name + "\": " + failure.getMessage());
+                }
+            }
+
+            @Override
+            public Optional<io.fabric8.kubernetes.api.model.Secret> secret(String namespace, String name) {
+                try {
+                    return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+                } catch (KubernetesClientException failure) {
+                    throw new ContainerEnvironment.ConfigError("failed to get secret \"" + name + "\": " + failure.getMessage());
+                }
+            }
+        };
+    }
+
+    /**
+     * After a restart of the agent: takes over the sandbox and containers the runtime still has for
+     * this pod (found by the {@code io.kubernetes.pod.uid} label) instead of starting new ones, so
+     * running containers keep their ids and restart counts. The newest sandbox is the pod's if it
+     * is ready; per container name the newest container in it is current and the one before is
+     * the previous attempt.
+     */
+    private void adopt(NodeRuntime runtime, Pod current) {
+        Map<String, String> selector = Map.of("io.kubernetes.pod.uid", uid);
+        List<PodSandboxStatus> sandboxes = runtime.listPodSandbox(
+                new NodeRuntime.PodSandboxFilter(Optional.empty(), Optional.empty(), selector));
+        if (sandboxes.isEmpty()) {
+            return;
+        }
+        PodSandboxStatus newest = sandboxes.stream()
+                .max(java.util.Comparator.comparingInt((PodSandboxStatus sandbox) -> sandbox.metadata().attempt())
+                        .thenComparing(PodSandboxStatus::createdAt))
+                .orElseThrow();
+        sandboxAttempt = newest.metadata().attempt();
+        sandboxConfig = sandboxConfig(current, sandboxAttempt);
+        if (newest.state() == PodSandboxState.SANDBOX_READY) {
+            sandboxId = newest.id();
+            node.sandboxCreated(sandboxId, this);
+        }
+        List<ContainerStatus> containers = new ArrayList<>(runtime.listContainers(
+                new NodeRuntime.ContainerFilter(Optional.empty(), Optional.empty(), Optional.empty(), selector)));
+        containers.sort(java.util.Comparator.comparingInt((ContainerStatus container) -> container.metadata().attempt())
+                .thenComparing(ContainerStatus::createdAt).reversed());
+        for (ContainerStatus container : containers) {
+            Slot slot = slots.computeIfAbsent(container.metadata().name(), ignored -> new Slot());
+            slot.attempt = Math.max(slot.attempt, container.metadata().attempt());
+            if (slot.containerId == null && slot.previousId == null && container.podSandboxId().equals(sandboxId)) {
+                slot.containerId = container.id();
+                slot.current = container;
+            } else if (slot.previousId == null) {
+                slot.previousId = container.id();
+                slot.previous = container;
+            }
+        }
+        log.info("adopted {}/{}: sandbox {} ({}), {} containers", namespace, name, newest.id(),
+                sandboxId != null ? "ready" : "not ready", containers.size());
     }
 
     private void kill(NodeRuntime runtime, Duration grace) {
@@ -426,13 +621,9 @@ final class PodWorker {
                 Boolean.TRUE.equals(current.getSpec().getHostNetwork()));
     }
 
-    private ContainerConfig containerConfig(Pod current, Container container, int attempt) {
+    private ContainerConfig containerConfig(Pod current, Container container, int attempt, ContainerEnvironment.Resolved resolved) {
         List<ContainerConfig.KeyValue> env = new ArrayList<>();
-        for (EnvVar variable : container.getEnv()) {
-            if (variable.getValue() != null) {
-                env.add(new ContainerConfig.KeyValue(variable.getName(), variable.getValue()));
-            }
-        }
+        resolved.environment().forEach((key, value) -> env.add(new ContainerConfig.KeyValue(key, value)));
         Map<String, String> labels = Map.of(
                 "io.kubernetes.container.name", container.getName(),
                 "io.kubernetes.pod.name", name,
@@ -442,7 +633,7 @@ final class PodWorker {
                 : current.getMetadata().getAnnotations();
         return new ContainerConfig(new ContainerMetadata(container.getName(), attempt),
                 ImageSpec.of(container.getImage() == null ? "" : container.getImage()),
-                container.getCommand(), container.getArgs(),
+                resolved.command(), resolved.args(),
                 container.getWorkingDir() == null ? "" : container.getWorkingDir(), env, labels, annotations);
     }
 

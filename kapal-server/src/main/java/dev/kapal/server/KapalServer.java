@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code kapal server}: the components of the control plane, in start order
  * (certificates, datastore, API server, admin kubeconfig, then the components that are clients of the
- * API server: scheduler, controllers, and the simulated nodes of {@code --sim-nodes}), run until a
- * stop is requested.
+ * API server: scheduler, controllers, the simulated nodes of {@code --sim-nodes}, and the node agent
+ * unless {@code --disable-agent}), run until a stop is requested.
  */
 final class KapalServer {
     private static final Logger log = LoggerFactory.getLogger("kapal");
@@ -85,11 +85,11 @@ final class KapalServer {
         if (config.simNodes() > 0) {
             components.add(new SimulatedNodesComponent(config, certificates, apiServer));
         }
+        if (!config.disableAgent()) {
+            components.add(new AgentComponent(config, certificates, apiServer, host));
+        }
         try (Composition composition = new Composition(components, millisSinceLaunch)) {
             if (composition.start(stop)) {
-                if (!config.disableAgent()) {
-                    log.info("agent is not built yet; running the control plane only (--disable-agent hides this line)");
-                }
                 log.info("kapal server ready in {} ms: export KUBECONFIG={} (API at https://{}:{})",
                         millisSinceLaunch.getAsLong(), config.kubeconfigPath(),
                         InetLiterals.formatForUrl(config.advertiseAddress()), apiServer.port());

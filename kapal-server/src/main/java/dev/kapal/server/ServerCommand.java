@@ -16,12 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code kapal server}: runs the control plane (and, once it exists, the agent) on this machine.
+ * {@code kapal server}: runs the control plane and the node agent on this machine.
  * Flag names and defaults are k3s'. Values are checked here, before anything starts, so a typo
  * costs one line of output instead of a half-started cluster.
  */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
-        description = "Run the Kapal control plane on this machine.", sortOptions = false)
+        description = "Run the Kapal control plane and a node agent on this machine.", sortOptions = false)
 final class ServerCommand implements Callable<Integer> {
 
     /** What happens with a valid configuration; tests substitute one that records it. */
@@ -90,11 +90,15 @@ final class ServerCommand implements Callable<Integer> {
             description = "Cluster DNS domain (default: ${DEFAULT-VALUE})")
     String clusterDomain;
 
-    @Option(names = "--node-name", paramLabel = "NAME", description = "Name of this machine's Node (default: the host name)")
+    @Option(names = "--node-name", paramLabel = "NAME", description = "Name of this machine's Node (default: the host name, lower case)")
     String nodeName;
 
     @Option(names = "--disable-agent", description = "Run the control plane only, without the node agent")
     boolean disableAgent;
+
+    @Option(names = "--container-runtime-endpoint", paramLabel = "ENDPOINT",
+            description = "Use this existing CRI socket (unix:///path) instead of the containerd Kapal manages")
+    String containerRuntimeEndpoint;
 
     @Option(names = "--controllers", paramLabel = "NAMES", split = ",", defaultValue = "*",
             description = "Controllers to run, as kube-controller-manager reads it: '*' every default one, "
@@ -152,6 +156,10 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException unknown) {
             throw usage("--controllers: " + unknown.getMessage());
         }
+        if (containerRuntimeEndpoint != null && containerRuntimeEndpoint.contains("://")
+                && !containerRuntimeEndpoint.startsWith("unix://")) {
+            throw usage("--container-runtime-endpoint " + containerRuntimeEndpoint + ": only unix:// endpoints are supported");
+        }
         Path data = (dataDir != null ? dataDir : ServerConfig.defaultDataDirectory(root, home)).toAbsolutePath().normalize();
         return new ServerConfig(
                 data,
@@ -171,7 +179,8 @@ final class ServerCommand implements Callable<Integer> {
                 disableAgent,
                 controllers,
                 simNodes,
-                simNodeCapacity);
+                simNodeCapacity,
+                Optional.ofNullable(containerRuntimeEndpoint));
     }
 
     private CommandLine.ParameterException usage(String message) {

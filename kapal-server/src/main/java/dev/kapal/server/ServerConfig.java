@@ -29,6 +29,8 @@ import java.util.Set;
  * @param disableAgent       run the control plane only
  * @param simNodes           how many simulated nodes ({@code sim-0} …) to run in this process
  * @param simNodeCapacity    each simulated node's capacity (and allocatable)
+ * @param containerRuntimeEndpoint the agent's CRI socket ({@code unix:///run/containerd/containerd.sock});
+ *                           empty for the containerd Kapal manages under the data dir
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -47,7 +49,8 @@ public record ServerConfig(
         boolean disableAgent,
         List<String> controllers,
         int simNodes,
-        SimulatedNodes.Capacity simNodeCapacity) {
+        SimulatedNodes.Capacity simNodeCapacity,
+        Optional<String> containerRuntimeEndpoint) {
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -67,6 +70,18 @@ public record ServerConfig(
             throw new IllegalArgumentException("simNodes must not be negative: " + simNodes);
         }
         Objects.requireNonNull(simNodeCapacity, "simNodeCapacity");
+        Objects.requireNonNull(containerRuntimeEndpoint, "containerRuntimeEndpoint");
+    }
+
+    /** A configuration whose agent (if any) uses the managed containerd. */
+    public ServerConfig(Path dataDirectory, InetAddress bindAddress, int httpsPort, InetAddress advertiseAddress,
+                        List<String> tlsSans, Optional<Path> writeKubeconfig, Set<PosixFilePermission> kubeconfigMode,
+                        String datastoreEndpoint, Cidr clusterCidr, Cidr serviceCidr, InetAddress clusterDns,
+                        String clusterDomain, String nodeName, boolean disableAgent,
+                        List<String> controllers, int simNodes, SimulatedNodes.Capacity simNodeCapacity) {
+        this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
+                datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
+                controllers, simNodes, simNodeCapacity, Optional.empty());
     }
 
     /** A configuration without simulated nodes. */
@@ -77,7 +92,7 @@ public record ServerConfig(
                         List<String> controllers) {
         this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
                 datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
-                controllers, 0, SimulatedNodes.Capacity.DEFAULT);
+                controllers, 0, SimulatedNodes.Capacity.DEFAULT, Optional.empty());
     }
 
     /** k3s' rule: the system location for root, the home directory for everyone else. */

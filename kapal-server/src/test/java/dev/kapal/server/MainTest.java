@@ -53,7 +53,7 @@ class MainTest {
         assertThat(run("server", "--help")).isZero();
         assertThat(out.toString()).contains("--data-dir", "--https-listen-port", "--bind-address", "--advertise-address",
                 "--tls-san", "--write-kubeconfig", "--write-kubeconfig-mode", "--datastore-endpoint", "--cluster-cidr",
-                "--service-cidr", "--cluster-dns", "--cluster-domain", "--node-name", "--disable-agent", "--sim-nodes",
+                "--service-cidr", "--cluster-dns", "--cluster-domain", "--node-name", "--disable-agent", "--container-runtime-endpoint", "--sim-nodes",
                 "--sim-node-capacity");
         assertThat(started).isEmpty();
     }
@@ -150,6 +150,21 @@ class MainTest {
         assertThat(config.disableAgent()).isTrue();
         assertThat(config.controllers()).containsExactly("*", "-serviceaccount", "-garbage-collector-controller");
         assertThat(config.localServerUrl(7443)).isEqualTo("https://127.0.0.1:7443");
+    }
+
+    @Test
+    void theAgentRunsByDefaultOnManagedContainerdOrOnTheGivenCriSocket() {
+        ServerConfig defaults = startedWith("server");
+        assertThat(defaults.disableAgent()).isFalse();
+        assertThat(defaults.containerRuntimeEndpoint()).isEmpty();
+        started.clear();
+        ServerConfig existing = startedWith("server", "--container-runtime-endpoint", "unix:///run/containerd/containerd.sock");
+        assertThat(existing.containerRuntimeEndpoint()).contains("unix:///run/containerd/containerd.sock");
+        started.clear();
+        assertThat(run("server", "--container-runtime-endpoint", "tcp://10.0.0.1:1234")).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(1);
+        assertThat(err.toString()).contains("only unix:// endpoints");
+        assertThat(started).isEmpty();
     }
 
     @Test

@@ -1,0 +1,185 @@
+package dev.kapal.kubelet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kapal.apiserver.testing.InProcessApiServer;
+import dev.kapal.kubelet.KubeletHost;
+import dev.kapal.kubelet.LocalMachine;
+import dev.kapal.kubelet.NodeConfig;
+import dev.kapal.kubelet.runtime.containerd.ContainerdFixture;
+import dev.kapal.kubelet.runtime.cri.CriClient;
+import dev.kapal.kubelet.runtime.cri.CriRuntime;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the agent gives real containers, on a managed containerd: the environment as the kubelet
+ * builds it (ConfigMap references, downward API, {@code $(VAR)} in the command), image pull
+ * policies and their waiting reasons, and a kubelet host restarted on the same containerd adopting
+ * the running containers instead of starting new ones.
+ */
+class ContainerdPodConfigTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final String NODE = "containerd-config-node";
+    private static ContainerdFixture fixture;
+    private static InProcessApiServer cluster;
+    private static KubernetesClient admin;
+    private static ScheduledExecutorService timers;
+    private static KubeletHost host;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = ContainerdFixture.start();
+        cluster = new InProcessApiServer();
+        admin = cluster.admin();
+        timers = KubeletHost.newTimers();
+        host = startHost();
+        admin.nodes().withName(NODE).patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"podCIDR\":\"" + ContainerdFixture.POD_CIDR + "\",\"podCIDRs\":[\"" + ContainerdFixture.POD_CIDR + "\"]}}");
+    }
+
+    private static KubeletHost startHost() throws Exception {
+        KubeletHost started = new KubeletHost(cluster.clientFor("system:node:" + NODE, "system:nodes"),
+                KubeletHost.Options.defaults().withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC(), timers);
+        NodeConfig config = LocalMachine.detect(fixture.dataDirectory()).nodeConfig(NODE, "127.0.0.1", NODE, "v1.33.0+kapal", true);
+        started.addNode(config, new CriRuntime(CriClient.connect(fixture.containerd().socket()),
+                fixture.dataDirectory().resolve("pod-logs"), Duration.ofSeconds(60), Duration.ofMillis(500)));
+        started.start();
+        started.ready().get(60, TimeUnit.SECONDS);
+        return started;
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) {
+            host.close();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void theContainerSeesItsEnvironmentAndExpandedCommand() {
+        admin.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
+                .withData(Map.of("greeting", "hello")).build()).create();
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName("env").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        // $(GREETING) is the kubelet's expansion, $(pwd) stays for the shell (no such variable).
+                        .withCommand("sh", "-c", "test \"$(GREETING)\" = hello && test \"$GREETING\" = hello && test \"$POD_NAME\" = env"
+                                + " && test \"$(pwd)\" = /tmp && case \"$MY_IP\" in 10.199.77.*) exit 0;; esac; exit 1")
+                        .withWorkingDir("/tmp")
+                        .addNewEnv().withName("GREETING").withNewValueFrom().withNewConfigMapKeyRef().withName("settings")
+                            .withKey("greeting").endConfigMapKeyRef().endValueFrom().endEnv()
+                        .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name")
+                            .endFieldRef().endValueFrom().endEnv()
+                        .addNewEnv().withName("MY_IP").withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP")
+                            .endFieldRef().endValueFrom().endEnv()
+                    .endContainer()
+                .endSpec().build();
+        admin.pods().inNamespace("default").resource(pod).create();
+
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
+            Pod current = admin.pods().inNamespace("default").withName("env").get();
+            assertThat(current.getStatus().getPhase()).isEqualTo("Succeeded");
+            assertThat(current.getStatus().getContainerStatuses().getFirst().getState().getTerminated().getExitCode()).isZero();
+        });
+    }
+
+    @Test
+    void aMissingConfigMapIsACreateContainerConfigError() {
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("no-config").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sleep", "1000")
+                        .addNewEnvFrom().withNewConfigMapRef().withName("absent").endConfigMapRef().endEnvFrom()
+                    .endContainer()
+                .endSpec().build()).create();
+
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("no-config"))
+                .satisfies(waiting -> {
+                    assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
+                    assertThat(waiting.getMessage()).isEqualTo("configmap \"absent\" not found");
+                }));
+    }
+
+    @Test
+    void pullPoliciesNeverAndIfNotPresentReportWhyTheImageIsMissing() {
+        admin.pods().inNamespace("default").resource(pod("never", "docker.io/library/absent:1", "Never")).create();
+        admin.pods().inNamespace("default").resource(pod("unpullable", "127.0.0.1:9/nothing:1", "IfNotPresent")).create();
+
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("never")).satisfies(waiting -> {
+            assertThat(waiting.getReason()).isEqualTo("ErrImageNeverPull");
+            assertThat(waiting.getMessage()).isEqualTo("Container image \"docker.io/library/absent:1\" is not present with pull policy of Never");
+        }));
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("unpullable").getReason()).isIn("ErrImagePull", "ImagePullBackOff"));
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(waiting("unpullable")).satisfies(waiting -> {
+            assertThat(waiting.getReason()).isEqualTo("ImagePullBackOff");
+            assertThat(waiting.getMessage()).isEqualTo("Back-off pulling image \"127.0.0.1:9/nothing:1\"");
+        }));
+    }
+
+    @Test
+    void aRestartedKubeletAdoptsTheRunningContainer() throws Exception {
+        admin.pods().inNamespace("default").resource(pod("long-runner", ContainerdFixture.BUSYBOX, "IfNotPresent")).create();
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> assertThat(status("long-runner").getState().getRunning()).isNotNull());
+        String before = status("long-runner").getContainerID();
+
+        host.close();
+        host = startHost();
+
+        // Give the new kubelet time to sync and write; it must not have started another container.
+        await().ignoreExceptions().pollDelay(Duration.ofSeconds(3)).atMost(TIMEOUT).untilAsserted(() -> {
+            ContainerStatus after = status("long-runner");
+            assertThat(after.getContainerID()).isEqualTo(before);
+            assertThat(after.getRestartCount()).isZero();
+            assertThat(after.getReady()).isTrue();
+        });
+        assertThat(Files.exists(fixture.dataDirectory())).isTrue();
+    }
+
+    private static Pod pod(String name, String image, String pullPolicy) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(image).withImagePullPolicy(pullPolicy)
+                        .withCommand(List.of("sleep", "1000")).endContainer()
+                .endSpec().build();
+    }
+
+    private static ContainerStatus status(String name) {
+        return admin.pods().inNamespace("default").withName(name).get().getStatus().getContainerStatuses().getFirst();
+    }
+
+    private static ContainerStateWaiting waiting(String name) {
+        ContainerStateWaiting waiting = status(name).getState().getWaiting();
+        assertThat(waiting).as("%s waiting", name).isNotNull();
+        return waiting;
+    }
+}
