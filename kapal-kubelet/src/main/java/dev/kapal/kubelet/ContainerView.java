@@ -11,14 +11,24 @@ import java.util.Optional;
  *
  * @param backOff present while a restart waits: the message of the {@code CrashLoopBackOff}
  *                waiting state ({@code back-off 10s restarting failed container=…})
+ * @param started for a running container: whether it counts as started (its startup probe, if
+ *                any, succeeded)
+ * @param ready   for a running container: whether it is ready (started, and its readiness probe,
+ *                if any, succeeds)
  */
 record ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous,
-                     int restartCount, Optional<String> backOff) {
+                     int restartCount, Optional<String> backOff, boolean started, boolean ready) {
     ContainerView {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(previous, "previous");
         Objects.requireNonNull(backOff, "backOff");
+    }
+
+    /** A container without probes: started and ready whenever it runs. */
+    ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous, int restartCount,
+                  Optional<String> backOff) {
+        this(name, current, previous, restartCount, backOff, true, true);
     }
 
     static ContainerView notCreated(String name) {
