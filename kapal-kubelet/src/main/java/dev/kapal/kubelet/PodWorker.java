@@ -719,11 +719,15 @@ final class PodWorker {
     // ---------------------------------------------------------------- helpers
 
     private synchronized void wakeAt(Instant when) {
-        if (wakeup != null && !wakeup.isDone() && wakeupAt != null && !when.isBefore(wakeupAt)) {
+        Instant now = node.services().clock().instant();
+        // A wakeup whose time came is firing now (its future is not done until the request returns,
+        // which may be after this sync began): it does not stand for a later one.
+        if (wakeup != null && !wakeup.isDone() && wakeupAt != null && !when.isBefore(wakeupAt) && wakeupAt.isAfter(now)) {
             return;
         }
         cancelWakeup();
-        long delay = Math.max(0, Duration.between(node.services().clock().instant(), when).toMillis());
+        // Rounded up, so the sync it causes never comes a fraction of a millisecond early.
+        long delay = Math.max(0, (Duration.between(now, when).toNanos() + 999_999) / 1_000_000);
         wakeupAt = when;
         try {
             wakeup = node.services().timers().schedule(syncTask::request, delay, TimeUnit.MILLISECONDS);
