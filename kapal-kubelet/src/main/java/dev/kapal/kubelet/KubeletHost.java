@@ -183,6 +183,14 @@ public final class KubeletHost implements AutoCloseable {
         nodes.put(config.name(), new NodeAgent(config, runtime, services));
     }
 
+    /**
+     * Whether the host's kubelets record Events (on by default, as upstream). Off only for
+     * benchmarks that measure what events cost.
+     */
+    public void recordEvents(boolean enabled) {
+        services.events().enabled(enabled);
+    }
+
     public Statistics statistics() {
         return services.statistics();
     }

@@ -205,10 +205,16 @@ final class PodWorker {
     // ---------------------------------------------------------------- events
 
     private void podEvent(String type, String reason, String message) {
+        if (node.down()) {
+            return;  // a lost node reaches nobody
+        }
         node.services().events().record(node.config().name(), pod, Optional.empty(), type, reason, message);
     }
 
     private void containerEvent(String containerName, String type, String reason, String message) {
+        if (node.down()) {
+            return;
+        }
         Pod current = pod;
         node.services().events().record(node.config().name(), current,
                 Optional.of(KubeletEvents.fieldPath(current, containerName)), type, reason, message);
