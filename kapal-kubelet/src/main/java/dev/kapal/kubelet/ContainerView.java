@@ -15,9 +15,14 @@ import java.util.Optional;
  * @param waitingReason the waiting reason shown with {@code backOff} when it is not
  *                      {@code CrashLoopBackOff}: {@code ErrImagePull}, {@code ImagePullBackOff},
  *                      {@code ErrImageNeverPull}, {@code CreateContainerConfigError}…
+ * @param started       for a running container: whether it counts as started (its startup probe,
+ *                      if any, succeeded)
+ * @param ready         for a running container: whether it is ready (started, and its readiness
+ *                      probe, if any, succeeds)
  */
 record ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous,
-                     int restartCount, Optional<String> backOff, Optional<String> waitingReason) {
+                     int restartCount, Optional<String> backOff, Optional<String> waitingReason,
+                     boolean started, boolean ready) {
     ContainerView {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(current, "current");
@@ -26,9 +31,10 @@ record ContainerView(String name, Optional<ContainerStatus> current, Optional<Co
         Objects.requireNonNull(waitingReason, "waitingReason");
     }
 
+    /** A container without probes: started and ready whenever it runs. */
     ContainerView(String name, Optional<ContainerStatus> current, Optional<ContainerStatus> previous, int restartCount,
                   Optional<String> backOff) {
-        this(name, current, previous, restartCount, backOff, Optional.empty());
+        this(name, current, previous, restartCount, backOff, Optional.empty(), true, true);
     }
 
     static ContainerView notCreated(String name) {

@@ -37,9 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  * pod status writes are coalesced per pod. Heartbeat ticks of the nodes are spread at random over
  * their period.
  *
- * <p>Not (yet) done by this kubelet: Events (Scheduled/Pulled/Started… are not written, which
- * keeps a simulated host's write rate down to heartbeats and status), probes (containers are
- * ready once running), volumes, the node's {@code images} list, and the streaming API.
+ * <p>Events: one {@link KubeletEvents} recorder for all nodes of the host (a few virtual writer
+ * threads, a bounded queue, aggregation and upstream's spam filter), so simulated nodes write
+ * the same Pulled/Created/Started… events as real ones. Probes run on virtual threads
+ * ({@code kubelet-probe-N}) ticked by the timer thread.
+ *
+ * <p>Not (yet) done by this kubelet: volumes, the node's {@code images} list, and the streaming API.
  *
  * <p>Lifecycle: {@link #addNode} any number of times before {@link #start()}; {@link #ready()}
  * completes when every node is registered (Node, status, Lease) and the informers synced;
@@ -99,12 +102,34 @@ public final class KubeletHost implements AutoCloseable {
         public long podStatusWrites() {
             return statusWrites.sum();
         }
+
+        /** Events written (created or aggregated), for benchmarks. */
+        public long eventsWritten() {
+            return events == null ? 0 : events.written();
+        }
+
+        /** Events dropped (queue full) or held back by the spam filter. */
+        public long eventsDropped() {
+            return events == null ? 0 : events.dropped() + events.filtered();
+        }
+
+        /** Events waiting to be written. */
+        public int eventsQueued() {
+            return events == null ? 0 : events.queued();
+        }
+
+        private volatile KubeletEvents events;
     }
 
     /** What every node and pod worker of a host shares. */
     record Services(KubernetesClient client, Clock clock, ScheduledExecutorService timers, ExecutorService syncExecutor,
-                    ExecutorService apiExecutor, Options options, Statistics statistics) {
+                    ExecutorService apiExecutor, Options options, Statistics statistics, KubeletEvents events,
+                    ExecutorService probeExecutor) {
     }
+
+    /** How many events may wait to be written: a burst of pod starts on many simulated nodes fits. */
+    private static final int EVENT_QUEUE = 50_000;
+    private static final int EVENT_WRITERS = 4;
 
     private final Services services;
     private final Map<String, NodeAgent> nodes = new LinkedHashMap<>();
@@ -129,7 +154,10 @@ public final class KubeletHost implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        this.services = new Services(client, clock, timers, sync, api, options, new Statistics());
+        ExecutorService probes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubelet-probe-", 0).factory());
+        this.services = new Services(client, clock, timers, sync, api, options, new Statistics(),
+                new KubeletEvents(client, clock, EVENT_QUEUE, EVENT_WRITERS), probes);
+        services.statistics().events = services.events();
     }
 
     /** A timer executor of one named daemon thread, as hosts and simulated runtimes share. */
@@ -153,6 +181,14 @@ public final class KubeletHost implements AutoCloseable {
             throw new IllegalArgumentException("node " + config.name() + " added twice");
         }
         nodes.put(config.name(), new NodeAgent(config, runtime, services));
+    }
+
+    /**
+     * Whether the host's kubelets record Events (on by default, as upstream). Off only for
+     * benchmarks that measure what events cost.
+     */
+    public void recordEvents(boolean enabled) {
+        services.events().enabled(enabled);
     }
 
     public Statistics statistics() {
@@ -264,6 +300,8 @@ public final class KubeletHost implements AutoCloseable {
         informers.forEach(SharedIndexInformer::close);
         nodes.values().forEach(NodeAgent::close);
         services.syncExecutor().shutdownNow();
+        services.probeExecutor().shutdownNow();
+        services.events().close();
         services.apiExecutor().shutdownNow();
         try {
             services.apiExecutor().awaitTermination(5, TimeUnit.SECONDS);

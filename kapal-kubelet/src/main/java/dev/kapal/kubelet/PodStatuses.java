@@ -60,8 +60,16 @@ final class PodStatuses {
      */
     record Observation(Pod pod, Optional<PodStatus> previous, Optional<PodSandboxStatus> sandbox,
                        Map<String, ContainerView> containers, List<String> hostIps, Instant startTime,
-                       boolean terminating, String runtimeName, Instant now) {
+                       boolean terminating, String runtimeName, Instant now, Optional<Failure> failure) {
+        /** Without a failure of the kubelet's own. */
+        Observation(Pod pod, Optional<PodStatus> previous, Optional<PodSandboxStatus> sandbox,
+                    Map<String, ContainerView> containers, List<String> hostIps, Instant startTime,
+                    boolean terminating, String runtimeName, Instant now) {
+            this(pod, previous, sandbox, containers, hostIps, startTime, terminating, runtimeName, now, Optional.empty());
+        }
+
         Observation {
+            Objects.requireNonNull(failure, "failure");
             Objects.requireNonNull(pod, "pod");
             Objects.requireNonNull(previous, "previous");
             Objects.requireNonNull(sandbox, "sandbox");
@@ -70,6 +78,17 @@ final class PodStatuses {
             Objects.requireNonNull(startTime, "startTime");
             Objects.requireNonNull(runtimeName, "runtimeName");
             Objects.requireNonNull(now, "now");
+        }
+    }
+
+    /**
+     * The kubelet failed the pod itself (upstream's pod sync handlers, {@code ShouldEvict}): the
+     * phase is Failed with this reason and message, e.g. {@code DeadlineExceeded}.
+     */
+    record Failure(String reason, String message) {
+        Failure {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(message, "message");
         }
     }
 
@@ -92,6 +111,9 @@ final class PodStatuses {
             app.add(convert(container, view(observation, container), hasInit, observation));
         }
         String phase = phase(spec, observation, init, app);
+        if (observation.failure().isPresent()) {
+            phase = "Failed";
+        }
         if ("Succeeded".equals(old.getPhase()) || "Failed".equals(old.getPhase())) {
             phase = old.getPhase();  // a terminal phase is final
         }
@@ -107,6 +129,14 @@ final class PodStatuses {
 
         PodStatus status = new PodStatus();
         status.setPhase(phase);
+        Optional<Failure> failure = observation.failure();
+        if (failure.isEmpty() && "Failed".equals(phase) && old.getReason() != null) {
+            failure = Optional.of(new Failure(old.getReason(), old.getMessage() == null ? "" : old.getMessage()));
+        }
+        failure.ifPresent(reason -> {
+            status.setReason(reason.reason());
+            status.setMessage(reason.message());
+        });
         status.setConditions(conditions);
         status.setInitContainerStatuses(init);
         status.setContainerStatuses(app);
@@ -170,7 +200,7 @@ final class PodStatuses {
                 case CONTAINER_CREATED -> state.withNewWaiting().withReason("ContainerCreating").endWaiting();
                 case CONTAINER_RUNNING -> {
                     state.withNewRunning().withStartedAt(time(current.startedAt().orElse(current.createdAt()))).endRunning();
-                    status.withStarted(true).withReady(!observation.terminating());
+                    status.withStarted(view.started()).withReady(view.started() && view.ready() && !observation.terminating());
                 }
                 case CONTAINER_EXITED -> state.withTerminated(terminated(current, observation.runtimeName()));
                 case CONTAINER_UNKNOWN -> state.withTerminated(new ContainerStateTerminatedBuilder()

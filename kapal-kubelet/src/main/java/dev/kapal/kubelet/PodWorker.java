@@ -4,6 +4,7 @@ import dev.kapal.kubelet.runtime.ContainerConfig;
 import dev.kapal.kubelet.runtime.ContainerMetadata;
 import dev.kapal.kubelet.runtime.ContainerState;
 import dev.kapal.kubelet.runtime.ContainerStatus;
+import dev.kapal.kubelet.runtime.Image;
 import dev.kapal.kubelet.runtime.ImageSpec;
 import dev.kapal.kubelet.runtime.NodeRuntime;
 import dev.kapal.kubelet.runtime.PodSandboxConfig;
@@ -11,11 +12,13 @@ import dev.kapal.kubelet.runtime.PodSandboxMetadata;
 import dev.kapal.kubelet.runtime.PodSandboxState;
 import dev.kapal.kubelet.runtime.PodSandboxStatus;
 import dev.kapal.kubelet.runtime.PortMapping;
+import dev.kapal.kubelet.runtime.ProbeType;
 import dev.kapal.kubelet.runtime.RuntimeFailure;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +57,17 @@ import org.slf4j.LoggerFactory;
  * coalesced per pod, as a strategic merge patch of {@code pods/status}, only when it changed and
  * not while the node is down. After a deleted pod's final status is written, the worker finishes
  * the deletion with {@code gracePeriodSeconds: 0} and a uid precondition, as the kubelet does.
+ *
+ * <p>Probes: one {@link ProbeWorker} per probe of each app and sidecar container, told by every
+ * sync which container runs now; their results make containers started and ready, and a failed
+ * liveness or startup probe makes the sync kill the container ({@code Killing}
+ * {@code Container app failed liveness probe, will be restarted}, with the probe's
+ * {@code terminationGracePeriodSeconds} if set) and restart it as the restart policy says.
+ * {@code activeDeadlineSeconds} past the pod's start time kills the pod and fails it with reason
+ * {@code DeadlineExceeded}. Kubelet events ({@code Pulling}, {@code Pulled}, {@code Created},
+ * {@code Started}, {@code Killing}, {@code BackOff}, {@code DeadlineExceeded},
+ * {@code FailedKillPod}, and the probes' {@code Unhealthy}/{@code ProbeWarning}) go through the
+ * host's {@link KubeletEvents} with upstream's reasons and messages.
  */
 final class PodWorker {
     private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
@@ -60,6 +75,10 @@ final class PodWorker {
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(5);
     private static final Duration BACK_OFF_RESET = Duration.ofMinutes(10);
     private static final Duration WRITE_RETRY = Duration.ofSeconds(1);
+    /** Upstream's {@code minimumGracePeriodInSeconds} for killing one container. */
+    private static final Duration MINIMUM_GRACE = Duration.ofSeconds(2);
+    static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+    static final String DEADLINE_MESSAGE = "Pod was active on the node longer than the specified deadline";
 
     private final NodeAgent node;
     private final String uid;
@@ -72,6 +91,8 @@ final class PodWorker {
     private volatile boolean retrySandboxNow;
     private volatile PodStatus desired;
     private volatile boolean readyToDelete;
+    /** Probe workers by container name (app and sidecar containers with probes). */
+    private final Map<String, Map<ProbeType, ProbeWorker>> probes;
 
     // Owned by sync().
     private String sandboxId;
@@ -85,6 +106,7 @@ final class PodWorker {
     private ScheduledFuture<?> wakeup;
     private Instant wakeupAt;
     private boolean adopted;
+    private boolean deadlineExceeded;
 
     // Owned by writeStatus().
     private PodStatus written;
@@ -114,6 +136,98 @@ final class PodWorker {
         this.name = pod.getMetadata().getName();
         this.syncTask = new SerialTask(node.services().syncExecutor(), this::sync);
         this.writeTask = new SerialTask(node.services().apiExecutor(), this::writeStatus);
+        this.probes = probeWorkers(pod);
+    }
+
+    private Map<String, Map<ProbeType, ProbeWorker>> probeWorkers(Pod pod) {
+        Map<String, Map<ProbeType, ProbeWorker>> workers = new HashMap<>(2);
+        List<Container> probed = new ArrayList<>();
+        pod.getSpec().getInitContainers().stream().filter(c -> "Always".equals(c.getRestartPolicy())).forEach(probed::add);
+        probed.addAll(pod.getSpec().getContainers());
+        ProbeWorker.Owner owner = new ProbeWorker.Owner() {
+            @Override
+            public Pod pod() {
+                return PodWorker.this.pod;
+            }
+
+            @Override
+            public NodeRuntime runtime() {
+                return node.runtime();
+            }
+
+            @Override
+            public boolean started(String containerName, String containerId) {
+                return PodWorker.this.started(containerName, containerId);
+            }
+
+            @Override
+            public void resultChanged() {
+                syncTask.request();
+            }
+
+            @Override
+            public void event(String containerName, String type, String reason, String message) {
+                containerEvent(containerName, type, reason, message);
+            }
+        };
+        KubeletHost.Services services = node.services();
+        for (Container container : probed) {
+            Map<ProbeType, ProbeWorker> byType = new EnumMap<>(ProbeType.class);
+            add(byType, owner, container, ProbeType.STARTUP, container.getStartupProbe(), services);
+            add(byType, owner, container, ProbeType.LIVENESS, container.getLivenessProbe(), services);
+            add(byType, owner, container, ProbeType.READINESS, container.getReadinessProbe(), services);
+            if (!byType.isEmpty()) {
+                workers.put(container.getName(), byType);
+            }
+        }
+        return workers;
+    }
+
+    private static void add(Map<ProbeType, ProbeWorker> byType, ProbeWorker.Owner owner, Container container, ProbeType type,
+                            Probe probe, KubeletHost.Services services) {
+        if (probe != null) {
+            byType.put(type, new ProbeWorker(owner, container, type, probe, services.clock(), services.timers(),
+                    services.probeExecutor()));
+        }
+    }
+
+    /** Upstream's {@code isContainerStarted} for a running container: no startup probe, or it succeeded. */
+    private boolean started(String containerName, String containerId) {
+        ProbeWorker startup = probes.getOrDefault(containerName, Map.of()).get(ProbeType.STARTUP);
+        return startup == null || startup.result(containerId) == ProbeWorker.Result.SUCCESS;
+    }
+
+    private boolean ready(String containerName, String containerId) {
+        ProbeWorker readiness = probes.getOrDefault(containerName, Map.of()).get(ProbeType.READINESS);
+        return started(containerName, containerId)
+                && (readiness == null || readiness.result(containerId) == ProbeWorker.Result.SUCCESS);
+    }
+
+    private void stopProbes() {
+        probes.values().forEach(byType -> byType.values().forEach(ProbeWorker::stop));
+    }
+
+    // ---------------------------------------------------------------- events
+
+    private void podEvent(String type, String reason, String message) {
+        if (node.down()) {
+            return;  // a lost node reaches nobody
+        }
+        node.services().events().record(node.config().name(), pod, Optional.empty(), type, reason, message);
+    }
+
+    private void containerEvent(String containerName, String type, String reason, String message) {
+        if (node.down()) {
+            return;
+        }
+        Pod current = pod;
+        node.services().events().record(node.config().name(), current,
+                Optional.of(KubeletEvents.fieldPath(current, containerName)), type, reason, message);
+    }
+
+    /** Upstream's {@code format.Pod}: {@code name_namespace(uid)}. */
+    private String formatPod() {
+        return name + "_" + namespace + "(" + uid + ")";
     }
 
     String uid() {
@@ -176,6 +290,7 @@ final class PodWorker {
         NodeRuntime runtime = node.runtime();
         if (gone) {
             cancelWakeup();
+            stopProbes();
             for (Slot slot : slots.values()) {
                 removeQuietly(runtime, slot.containerId);
                 removeQuietly(runtime, slot.previousId);
@@ -205,7 +320,18 @@ final class PodWorker {
         String serverPhase = current.getStatus() == null ? null : current.getStatus().getPhase();
         boolean terminal = "Succeeded".equals(serverPhase) || "Failed".equals(serverPhase)
                 || desired != null && isTerminal(desired.getPhase());
-        if (deleting || terminal) {
+        Long activeDeadline = current.getSpec().getActiveDeadlineSeconds();
+        if (!terminal && !deleting && !deadlineExceeded && activeDeadline != null && activeDeadline > 0) {
+            Instant deadline = startTime.plusSeconds(activeDeadline);
+            if (now.isBefore(deadline)) {
+                wakeAt(deadline);
+            } else {
+                // Upstream's active deadline handler: the pod is evicted, its phase Failed.
+                deadlineExceeded = true;
+                podEvent("Normal", DEADLINE_EXCEEDED, DEADLINE_MESSAGE);
+            }
+        }
+        if (deleting || terminal || deadlineExceeded) {
             kill(runtime, gracePeriod(current));
         } else {
             try {
@@ -249,11 +375,36 @@ final class PodWorker {
                         + " pod=" + name + "_" + namespace + "(" + uid + ")");
                 previous = currentContainer;
             }
+            String id = slot.current == null ? "" : slot.current.id();
             views.put(entry.getKey(), new ContainerView(entry.getKey(), currentContainer, previous,
-                    Math.max(0, slot.attempt), backOff, waitingReason));
+                    Math.max(0, slot.attempt), backOff, waitingReason,
+                    started(entry.getKey(), id), ready(entry.getKey(), id)));
         }
-        return PodStatuses.build(new PodStatuses.Observation(current, Optional.ofNullable(desired), sandbox, views,
-                node.config().hostIps(), startTime, deleting, node.runtimeName(), now));
+        PodStatus status = PodStatuses.build(new PodStatuses.Observation(current, Optional.ofNullable(desired), sandbox, views,
+                node.config().hostIps(), startTime, deleting, node.runtimeName(), now,
+                deadlineExceeded ? Optional.of(new PodStatuses.Failure(DEADLINE_EXCEEDED, DEADLINE_MESSAGE)) : Optional.empty()));
+        observeForProbes(status);
+        return status;
+    }
+
+    /** Tells each probe worker which container runs now, and where the pod is reachable. */
+    private void observeForProbes(PodStatus status) {
+        if (probes.isEmpty()) {
+            return;
+        }
+        String podIp = status.getPodIP() == null ? "" : status.getPodIP();
+        for (Map.Entry<String, Map<ProbeType, ProbeWorker>> entry : probes.entrySet()) {
+            Slot slot = slots.get(entry.getKey());
+            ContainerStatus current = slot == null ? null : slot.current;
+            boolean running = current != null && current.state() == ContainerState.CONTAINER_RUNNING && !killed;
+            for (ProbeWorker worker : entry.getValue().values()) {
+                if (running) {
+                    worker.running(current.id(), current.startedAt().orElse(current.createdAt()), podIp);
+                } else {
+                    worker.notRunning();
+                }
+            }
+        }
     }
 
     private void progress(NodeRuntime runtime, Pod current, Instant now) {
@@ -272,6 +423,9 @@ final class PodWorker {
                 continue;
             }
             ContainerStatus status = runtime.containerStatus(slot.containerId).orElse(slot.current);
+            if (sidecar) {
+                status = killIfUnhealthy(runtime, current, container, status, true);
+            }
             slot.current = status;
             if (status == null || status.state() != ContainerState.CONTAINER_EXITED) {
                 if (sidecar) {
@@ -298,12 +452,53 @@ final class PodWorker {
                 continue;
             }
             ContainerStatus status = runtime.containerStatus(slot.containerId).orElse(slot.current);
+            status = killIfUnhealthy(runtime, current, container, status, !"Never".equals(restartPolicy));
             slot.current = status;
             if (status != null && status.state() == ContainerState.CONTAINER_EXITED
                     && restartWanted(current, container.getName(), status, restartPolicy)) {
                 restartOrWait(runtime, current, container, slot, now);
             }
         }
+    }
+
+    /**
+     * Kills a running container whose liveness or startup probe failed, as upstream's
+     * {@code computePodActions} and {@code killContainer}: event {@code Killing}, grace period
+     * from the probe's {@code terminationGracePeriodSeconds} (else the pod's; at least 2 s).
+     * Returns the container's status after.
+     */
+    private ContainerStatus killIfUnhealthy(NodeRuntime runtime, Pod current, Container container, ContainerStatus status,
+                                            boolean restart) {
+        if (status == null || status.state() != ContainerState.CONTAINER_RUNNING) {
+            return status;
+        }
+        Map<ProbeType, ProbeWorker> workers = probes.get(container.getName());
+        if (workers == null) {
+            return status;
+        }
+        ProbeWorker failed = null;
+        for (ProbeType type : List.of(ProbeType.LIVENESS, ProbeType.STARTUP)) {
+            ProbeWorker worker = workers.get(type);
+            if (worker != null && worker.failed(status.id())) {
+                failed = worker;
+                break;
+            }
+        }
+        if (failed == null) {
+            return status;
+        }
+        String message = "Container " + container.getName() + " failed " + failed.type().name().toLowerCase(Locale.ROOT)
+                + " probe" + (restart ? ", will be restarted" : "");
+        containerEvent(container.getName(), "Normal", "Killing", message);
+        Duration grace = gracePeriod(current);
+        if (current.getMetadata().getDeletionGracePeriodSeconds() == null && failed.spec().getTerminationGracePeriodSeconds() != null) {
+            grace = Duration.ofSeconds(Math.max(0, failed.spec().getTerminationGracePeriodSeconds()));
+        }
+        if (grace.compareTo(MINIMUM_GRACE) < 0) {
+            grace = MINIMUM_GRACE;
+        }
+        runtime.stopContainer(status.id(), grace);
+        return runtime.containerStatus(status.id()).orElse(status);
     }
 
     private boolean restartWanted(Pod current, String containerName, ContainerStatus exited, String restartPolicy) {
@@ -366,6 +561,8 @@ final class PodWorker {
 
     private void restartOrWait(NodeRuntime runtime, Pod current, Container container, Slot slot, Instant now) {
         if (slot.backOffUntil != null && now.isBefore(slot.backOffUntil)) {
+            containerEvent(container.getName(), "Warning", "BackOff",
+                    "Back-off restarting failed container " + container.getName() + " in pod " + formatPod());
             wakeAt(slot.backOffUntil);
             return;
         }
@@ -394,7 +591,9 @@ final class PodWorker {
         String id = runtime.createContainer(sandboxId, containerConfig(current, container, attempt, resolved), sandboxConfig);
         slot.waitingReason = null;
         slot.waitingMessage = null;
+        containerEvent(container.getName(), "Normal", "Created", "Created container: " + container.getName());
         runtime.startContainer(id);
+        containerEvent(container.getName(), "Normal", "Started", "Started container " + container.getName());
         if (slot.containerId != null) {
             // The kubelet keeps the newest dead container (for logs of the previous attempt) and removes older ones.
             removeQuietly(runtime, slot.previousId);
@@ -415,28 +614,42 @@ final class PodWorker {
      */
     private boolean ensureImage(NodeRuntime runtime, Container container, ImageSpec image, Slot slot, Instant now) {
         String policy = container.getImagePullPolicy() != null ? container.getImagePullPolicy() : defaultPullPolicy(image.image());
+        String name = container.getName();
         if (!"Always".equals(policy) && runtime.imageStatus(image).isPresent()) {
+            containerEvent(name, "Normal", "Pulled", "Container image \"" + image.image() + "\" already present on machine");
             return true;
         }
         if ("Never".equals(policy)) {
-            waiting(slot, "ErrImageNeverPull", "Container image \"" + image.image() + "\" is not present with pull policy of Never");
+            String message = "Container image \"" + image.image() + "\" is not present with pull policy of Never";
+            containerEvent(name, "Warning", "ErrImageNeverPull", message);
+            waiting(slot, "ErrImageNeverPull", message);
             wakeAt(now.plus(INITIAL_BACK_OFF));
             return false;
         }
         if (slot.imageRetryAt != null && now.isBefore(slot.imageRetryAt)) {
+            containerEvent(name, "Normal", "BackOff", "Back-off pulling image \"" + image.image() + "\"");
+            containerEvent(name, "Warning", "Failed", "Error: ImagePullBackOff");
             waiting(slot, "ImagePullBackOff", "Back-off pulling image \"" + image.image() + "\"");
             wakeAt(slot.imageRetryAt);
             return false;
         }
+        containerEvent(name, "Normal", "Pulling", "Pulling image \"" + image.image() + "\"");
+        long pullStart = System.nanoTime();
         try {
             runtime.pullImage(image);
             slot.imageBackOff = Duration.ZERO;
             slot.imageRetryAt = null;
+            String took = goMillis(Duration.ofNanos(System.nanoTime() - pullStart));
+            long size = runtime.imageStatus(image).map(Image::size).orElse(0L);
+            containerEvent(name, "Normal", "Pulled", "Successfully pulled image \"" + image.image() + "\" in " + took
+                    + " (" + took + " including waiting). Image size: " + size + " bytes.");
             return true;
         } catch (RuntimeFailure failure) {
             if (failure.code() == RuntimeFailure.Code.UNAVAILABLE && !runtimeAnswers(runtime)) {
                 throw failure;  // the runtime is down, not the image's fault
             }
+            containerEvent(name, "Warning", "Failed", "Failed to pull image \"" + image.image() + "\": " + pullError(failure));
+            containerEvent(name, "Warning", "Failed", "Error: ErrImagePull");
             slot.imageBackOff = slot.imageBackOff.isZero() ? INITIAL_BACK_OFF : min(slot.imageBackOff.multipliedBy(2), MAX_BACK_OFF);
             slot.imageRetryAt = now.plus(slot.imageBackOff);
             waiting(slot, "ErrImagePull", pullError(failure));
@@ -571,13 +784,24 @@ final class PodWorker {
         if (killed) {
             return;
         }
-        for (Slot slot : slots.values()) {
-            if (slot.containerId != null) {
-                runtime.stopContainer(slot.containerId, grace);
+        stopProbes();
+        try {
+            for (Map.Entry<String, Slot> entry : slots.entrySet()) {
+                Slot slot = entry.getValue();
+                if (slot.containerId != null) {
+                    ContainerStatus status = runtime.containerStatus(slot.containerId).orElse(slot.current);
+                    if (status != null && status.state() == ContainerState.CONTAINER_RUNNING) {
+                        containerEvent(entry.getKey(), "Normal", "Killing", "Stopping container " + entry.getKey());
+                    }
+                    runtime.stopContainer(slot.containerId, grace);
+                }
             }
-        }
-        if (sandboxId != null) {
-            runtime.stopPodSandbox(sandboxId);
+            if (sandboxId != null) {
+                runtime.stopPodSandbox(sandboxId);
+            }
+        } catch (RuntimeFailure failure) {
+            podEvent("Warning", "FailedKillPod", "error killing pod: " + failure.getMessage());
+            throw failure;
         }
         cancelWakeup();
         killed = true;
@@ -692,11 +916,15 @@ final class PodWorker {
     // ---------------------------------------------------------------- helpers
 
     private synchronized void wakeAt(Instant when) {
-        if (wakeup != null && !wakeup.isDone() && wakeupAt != null && !when.isBefore(wakeupAt)) {
+        Instant now = node.services().clock().instant();
+        // A wakeup whose time came is firing now (its future is not done until the request returns,
+        // which may be after this sync began): it does not stand for a later one.
+        if (wakeup != null && !wakeup.isDone() && wakeupAt != null && !when.isBefore(wakeupAt) && wakeupAt.isAfter(now)) {
             return;
         }
         cancelWakeup();
-        long delay = Math.max(0, Duration.between(node.services().clock().instant(), when).toMillis());
+        // Rounded up, so the sync it causes never comes a fraction of a millisecond early.
+        long delay = Math.max(0, (Duration.between(now, when).toNanos() + 999_999) / 1_000_000);
         wakeupAt = when;
         try {
             wakeup = node.services().timers().schedule(syncTask::request, delay, TimeUnit.MILLISECONDS);
@@ -742,6 +970,24 @@ final class PodWorker {
 
     private static Duration min(Duration left, Duration right) {
         return left.compareTo(right) <= 0 ? left : right;
+    }
+
+    /** Go's {@code time.Duration.String} of a duration truncated to milliseconds: {@code 512ms}, {@code 1.234s}, {@code 1m2.5s}. */
+    static String goMillis(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        long minutes = millis / 60_000;
+        long rest = millis % 60_000;
+        String seconds = java.math.BigDecimal.valueOf(rest, 3).stripTrailingZeros().toPlainString() + "s";
+        if (minutes == 0) {
+            return seconds;
+        }
+        return minutes >= 60 ? (minutes / 60) + "h" + (minutes % 60) + "m" + seconds : minutes + "m" + seconds;
     }
 
     /** Go's {@code time.Duration.String} for whole seconds: {@code 10s}, {@code 1m20s}, {@code 5m0s}. */

@@ -35,6 +35,7 @@ import java.util.function.Consumer;
  * Streaming ({@code Exec}, {@code Attach}, {@code PortForward}) and log locations serve the
  * kubelet's HTTPS API ({@code kubelet.server}); they have default implementations that refuse
  * (FAILED_PRECONDITION), so a runtime without containers need not implement them.
+ * {@link #execSync} (probes) has no default.
  */
 public interface NodeRuntime extends AutoCloseable {
 
@@ -130,6 +131,33 @@ public interface NodeRuntime extends AutoCloseable {
 
     /** CRI {@code ContainerStatus}. */
     Optional<ContainerStatus> containerStatus(String containerId);
+
+    /**
+     * CRI {@code ExecSync}: runs {@code command} (argv, no shell) in the running container and
+     * waits for it, answering its exit code and everything it wrote to stdout and stderr. The
+     * kubelet runs exec probes with it.
+     *
+     * <p>Contract: a non-zero exit code is a result, not a failure. When the command does not
+     * finish within {@code timeout}, {@link ExecTimeout} (the command may be left running, as
+     * with containerd). An unknown container is {@link RuntimeFailure.Code#NOT_FOUND}; one that is
+     * not running {@link RuntimeFailure.Code#FAILED_PRECONDITION}. Blocks the caller for up to
+     * {@code timeout} plus the runtime's own call allowance.
+     */
+    ExecResult execSync(String containerId, List<String> command, Duration timeout);
+
+    /**
+     * How this runtime's containers are probed. Empty (the default, and what real runtimes
+     * answer): the kubelet carries the probe out itself — exec probes through {@link #execSync},
+     * httpGet/tcpSocket/grpc probes from the node's host network to the pod's IP. Present: the
+     * runtime is a simulation whose pods have no processes or network, and this is the probe's
+     * outcome; the kubelet then never opens a socket to the pod's (fake) address.
+     *
+     * @param podAnnotations the pod's annotations now (a simulated runtime takes its instructions
+     *                       from them; the sandbox's copy is only what they were at creation)
+     */
+    default Optional<SimulatedProbe> simulatedProbe(String containerId, ProbeType type, Map<String, String> podAnnotations) {
+        return Optional.empty();
+    }
 
     /**
      * CRI {@code GetContainerEvents}: {@code listener} hears every later container event until the

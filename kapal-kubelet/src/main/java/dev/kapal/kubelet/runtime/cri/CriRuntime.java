@@ -3,6 +3,8 @@ package dev.kapal.kubelet.runtime.cri;
 import dev.kapal.kubelet.runtime.ContainerConfig;
 import dev.kapal.kubelet.runtime.ContainerEvent;
 import dev.kapal.kubelet.runtime.ContainerStatus;
+import dev.kapal.kubelet.runtime.ExecResult;
+import dev.kapal.kubelet.runtime.ExecTimeout;
 import dev.kapal.kubelet.runtime.Image;
 import dev.kapal.kubelet.runtime.ImageSpec;
 import dev.kapal.kubelet.runtime.NodeRuntime;
@@ -15,6 +17,8 @@ import dev.kapal.kubelet.runtime.cri.v1.Container;
 import dev.kapal.kubelet.runtime.cri.v1.ContainerStateValue;
 import dev.kapal.kubelet.runtime.cri.v1.ContainerStatusRequest;
 import dev.kapal.kubelet.runtime.cri.v1.CreateContainerRequest;
+import dev.kapal.kubelet.runtime.cri.v1.ExecSyncRequest;
+import dev.kapal.kubelet.runtime.cri.v1.ExecSyncResponse;
 import dev.kapal.kubelet.runtime.cri.v1.ImageStatusRequest;
 import dev.kapal.kubelet.runtime.cri.v1.ImageStatusResponse;
 import dev.kapal.kubelet.runtime.cri.v1.ListContainersRequest;
@@ -310,6 +314,24 @@ public final class CriRuntime implements NodeRuntime {
 
     private static java.net.URI streamUrl(String url) {
         return java.net.URI.create(url);
+    }
+
+    @Override
+    public ExecResult execSync(String containerId, List<String> command, Duration timeout) {
+        // The runtime enforces the command's timeout (whole seconds, at least one); the call's own
+        // deadline allows for that plus the usual allowance, and ends it at the latest.
+        long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
+        ExecSyncResponse response;
+        try {
+            response = client.runtime(this.timeout.plus(timeout)).execSync(ExecSyncRequest.newBuilder()
+                    .setContainerId(containerId).addAllCmd(command).setTimeout(seconds).build());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                throw new ExecTimeout(command);
+            }
+            throw CriMapping.failure("ExecSync", e);
+        }
+        return new ExecResult(response.getExitCode(), response.getStdout().toByteArray(), response.getStderr().toByteArray());
     }
 
     @Override

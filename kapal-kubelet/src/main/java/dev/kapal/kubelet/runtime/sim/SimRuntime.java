@@ -4,15 +4,18 @@ import dev.kapal.kubelet.runtime.ContainerConfig;
 import dev.kapal.kubelet.runtime.ContainerEvent;
 import dev.kapal.kubelet.runtime.ContainerState;
 import dev.kapal.kubelet.runtime.ContainerStatus;
+import dev.kapal.kubelet.runtime.ExecResult;
 import dev.kapal.kubelet.runtime.Image;
 import dev.kapal.kubelet.runtime.ImageSpec;
 import dev.kapal.kubelet.runtime.NodeRuntime;
 import dev.kapal.kubelet.runtime.PodSandboxConfig;
 import dev.kapal.kubelet.runtime.PodSandboxState;
 import dev.kapal.kubelet.runtime.PodSandboxStatus;
+import dev.kapal.kubelet.runtime.ProbeType;
 import dev.kapal.kubelet.runtime.RuntimeFailure;
 import dev.kapal.kubelet.runtime.RuntimeStatus;
 import dev.kapal.kubelet.runtime.RuntimeVersion;
+import dev.kapal.kubelet.runtime.SimulatedProbe;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,6 +46,12 @@ import java.util.function.Consumer;
  * {@code 5s}), exits by itself after that long with {@value #EXIT_CODE} (default 0).
  * A stopped container exits with 143 (terminated by SIGTERM, reason {@code Error}).
  *
+ * <p>Probes are answered, never carried out ({@link #simulatedProbe}): they succeed unless the
+ * pod's annotation {@value #PROBE_FAIL} lists the probe's type ({@code liveness},
+ * {@code readiness}, {@code startup}, comma-separated), read afresh at every probe so it can be
+ * set and removed on a running pod. {@link #execSync} has no process to run: a running container
+ * answers exit code 0 and no output.
+ *
  * <p>Cheap by design, since one process simulates thousands of nodes: no thread of its own, one
  * timer per self-completing container on the shared {@code timers} executor, and a lock per
  * runtime (one per node) held only for map updates. Events go to listeners outside the lock.
@@ -49,6 +59,7 @@ import java.util.function.Consumer;
 public final class SimRuntime implements NodeRuntime {
     public static final String COMPLETE_AFTER = "sim.kapal.dev/complete-after";
     public static final String EXIT_CODE = "sim.kapal.dev/exit-code";
+    public static final String PROBE_FAIL = "sim.kapal.dev/probe-fail";
     public static final String RUNTIME_NAME = "sim";
     public static final String RUNTIME_VERSION = "0.1.0";
     /** Exit code of a container stopped by the kubelet: 128 + SIGTERM. */
@@ -451,6 +462,29 @@ public final class SimRuntime implements NodeRuntime {
     }
 
     // containerLogPath: the seam's default (no file), so a simulated container's log is empty.
+
+    @Override
+    public synchronized ExecResult execSync(String containerId, List<String> command, Duration timeout) {
+        Container container = containers.get(containerId);
+        if (container == null) {
+            throw RuntimeFailure.notFound("container", containerId);
+        }
+        if (container.state != ContainerState.CONTAINER_RUNNING) {
+            throw new RuntimeFailure(RuntimeFailure.Code.FAILED_PRECONDITION, "container " + containerId + " is not running");
+        }
+        return ExecResult.of(0, "", "");
+    }
+
+    @Override
+    public Optional<SimulatedProbe> simulatedProbe(String containerId, ProbeType type, Map<String, String> podAnnotations) {
+        String failing = podAnnotations.getOrDefault(PROBE_FAIL, "");
+        for (String item : failing.split(",")) {
+            if (item.strip().toLowerCase(Locale.ROOT).equals(type.name().toLowerCase(Locale.ROOT))) {
+                return Optional.of(new SimulatedProbe(false, "simulated failure (" + PROBE_FAIL + ": " + failing + ")"));
+            }
+        }
+        return Optional.of(new SimulatedProbe(true, ""));
+    }
 
     @Override
     public AutoCloseable containerEvents(Consumer<ContainerEvent> listener) {
