@@ -281,7 +281,7 @@ final class NodeAgent {
             statusTask.request();
             pods.values().forEach(worker -> {
                 worker.requestSync();
-                worker.requestStatusWrite();
+                worker.requestStatusRewrite();
             });
         }
         String cidr = node.getSpec() == null ? null : node.getSpec().getPodCIDR();

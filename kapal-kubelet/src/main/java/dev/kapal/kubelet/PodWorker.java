@@ -88,6 +88,7 @@ final class PodWorker {
 
     // Owned by writeStatus().
     private PodStatus written;
+    private volatile boolean rewrite;
     private boolean deleteSent;
 
     /** One container name's runtime containers: the current attempt and the one before. */
@@ -147,6 +148,16 @@ final class PodWorker {
     }
 
     void requestStatusWrite() {
+        writeTask.request();
+    }
+
+    /**
+     * Writes the status even if this kubelet wrote the same before: after the node was lost,
+     * others changed it meanwhile (the node lifecycle controller marks pods Ready=False), and the
+     * kubelet's own view must win again, as upstream's status manager reconciles it.
+     */
+    void requestStatusRewrite() {
+        rewrite = true;
         writeTask.request();
     }
 
@@ -457,6 +468,10 @@ final class PodWorker {
             return;
         }
         var client = node.services().client();
+        if (rewrite) {
+            rewrite = false;
+            written = null;
+        }
         if (!status.equals(written)) {
             try {
                 String patch = Serialization.asJson(Map.of("status", status));

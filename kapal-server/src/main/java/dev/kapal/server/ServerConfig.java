@@ -29,6 +29,9 @@ import java.util.Set;
  * @param disableAgent       run the control plane only
  * @param simNodes           how many simulated nodes ({@code sim-0} …) to run in this process
  * @param simNodeCapacity    each simulated node's capacity (and allocatable)
+ * @param nodeMonitorGracePeriod kube-controller-manager's {@code --node-monitor-grace-period}: how long
+ *                           a node may go without renewing its Lease or status before the node
+ *                           lifecycle controller marks it {@code Ready=Unknown} (50 s upstream)
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -47,7 +50,11 @@ public record ServerConfig(
         boolean disableAgent,
         List<String> controllers,
         int simNodes,
-        SimulatedNodes.Capacity simNodeCapacity) {
+        SimulatedNodes.Capacity simNodeCapacity,
+        java.time.Duration nodeMonitorGracePeriod) {
+
+    /** Upstream's default {@code --node-monitor-grace-period} (since v1.32). */
+    public static final java.time.Duration DEFAULT_NODE_MONITOR_GRACE_PERIOD = java.time.Duration.ofSeconds(50);
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -67,6 +74,21 @@ public record ServerConfig(
             throw new IllegalArgumentException("simNodes must not be negative: " + simNodes);
         }
         Objects.requireNonNull(simNodeCapacity, "simNodeCapacity");
+        Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod");
+        if (nodeMonitorGracePeriod.isNegative() || nodeMonitorGracePeriod.isZero()) {
+            throw new IllegalArgumentException("nodeMonitorGracePeriod must be positive: " + nodeMonitorGracePeriod);
+        }
+    }
+
+    /** A configuration with upstream's node monitor grace period. */
+    public ServerConfig(Path dataDirectory, InetAddress bindAddress, int httpsPort, InetAddress advertiseAddress,
+                        List<String> tlsSans, Optional<Path> writeKubeconfig, Set<PosixFilePermission> kubeconfigMode,
+                        String datastoreEndpoint, Cidr clusterCidr, Cidr serviceCidr, InetAddress clusterDns,
+                        String clusterDomain, String nodeName, boolean disableAgent,
+                        List<String> controllers, int simNodes, SimulatedNodes.Capacity simNodeCapacity) {
+        this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
+                datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
+                controllers, simNodes, simNodeCapacity, DEFAULT_NODE_MONITOR_GRACE_PERIOD);
     }
 
     /** A configuration without simulated nodes. */
@@ -77,7 +99,7 @@ public record ServerConfig(
                         List<String> controllers) {
         this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
                 datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
-                controllers, 0, SimulatedNodes.Capacity.DEFAULT);
+                controllers, 0, SimulatedNodes.Capacity.DEFAULT, DEFAULT_NODE_MONITOR_GRACE_PERIOD);
     }
 
     /** k3s' rule: the system location for root, the home directory for everyone else. */
