@@ -31,14 +31,21 @@ public final class SchedulerCache {
 
     private final Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     private final Map<PodKey, PodState> pods = new HashMap<>();
+    /**
+     * The known nodes in snapshot order and each one's index there; a change to one node's pods
+     * replaces its slot, so a snapshot is one array copy rather than a walk over every node.
+     * Rebuilt from {@link #nodes} only when a node appears, goes, or becomes (in)visible.
+     */
+    private NodeInfo[] ordered = new NodeInfo[0];
+    private final Map<String, Integer> positions = new HashMap<>();
     private List<NodeInfo> snapshot = List.of();
-    private boolean dirty;
+    private boolean structureChanged;
+    private boolean contentChanged;
 
     public synchronized void addOrUpdateNode(Node node) {
         String name = node.getMetadata().getName();
         NodeInfo existing = nodes.get(name);
-        nodes.put(name, existing == null ? NodeInfo.of(node) : existing.withNode(node));
-        dirty = true;
+        put(name, existing == null ? NodeInfo.of(node) : existing.withNode(node));
     }
 
     public synchronized void removeNode(String name) {
@@ -47,12 +54,29 @@ public final class SchedulerCache {
             return;
         }
         if (existing.pods().isEmpty()) {
-            nodes.remove(name);
+            remove(name);
         } else {
             // Pods still point at it; keep their accounting until they go, but hide the node.
-            nodes.put(name, NodeInfo.of(null, List.of()).withPods(existing.pods()));
+            put(name, NodeInfo.of(null, List.of()).withPods(existing.pods()));
         }
-        dirty = true;
+    }
+
+    private void put(String name, NodeInfo info) {
+        NodeInfo previous = nodes.put(name, info);
+        Integer position = positions.get(name);
+        if (position != null && info.node().isPresent()) {
+            ordered[position] = info;
+            contentChanged = true;
+        } else if (position != null || info.node().isPresent() || previous != null && previous.node().isPresent()) {
+            structureChanged = true;
+        }
+    }
+
+    private void remove(String name) {
+        NodeInfo previous = nodes.remove(name);
+        if (previous != null && previous.node().isPresent()) {
+            structureChanged = true;
+        }
     }
 
     /** A pod the informer reports with {@code spec.nodeName} set. */
@@ -100,15 +124,22 @@ public final class SchedulerCache {
 
     /** The known nodes with their pods, immutable, for one scheduling cycle. */
     public synchronized List<NodeInfo> snapshot() {
-        if (dirty) {
+        if (structureChanged) {
             List<NodeInfo> known = new ArrayList<>(nodes.size());
+            positions.clear();
             for (NodeInfo info : nodes.values()) {
                 if (info.node().isPresent()) {
+                    positions.put(info.name(), known.size());
                     known.add(info);
                 }
             }
-            snapshot = List.copyOf(known);
-            dirty = false;
+            ordered = known.toArray(NodeInfo[]::new);
+            structureChanged = false;
+            contentChanged = true;
+        }
+        if (contentChanged) {
+            snapshot = java.util.Collections.unmodifiableList(java.util.Arrays.asList(ordered.clone()));
+            contentChanged = false;
         }
         return snapshot;
     }
@@ -119,8 +150,7 @@ public final class SchedulerCache {
 
     private void addToNode(String nodeName, Pod pod) {
         NodeInfo info = nodes.get(nodeName);
-        nodes.put(nodeName, (info == null ? NodeInfo.of(null, List.of()) : info).withPod(pod));
-        dirty = true;
+        put(nodeName, (info == null ? NodeInfo.of(null, List.of()) : info).withPod(pod));
     }
 
     private void removeFromNode(PodKey key) {
@@ -132,11 +162,10 @@ public final class SchedulerCache {
         if (info != null) {
             NodeInfo without = info.withoutPod(key);
             if (without.node().isEmpty() && without.pods().isEmpty()) {
-                nodes.remove(state.nodeName());
+                remove(state.nodeName());
             } else {
-                nodes.put(state.nodeName(), without);
+                put(state.nodeName(), without);
             }
-            dirty = true;
         }
     }
 
