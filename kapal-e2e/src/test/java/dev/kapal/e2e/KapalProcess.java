@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 final class KapalProcess implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("kapal.root", "..")).toAbsolutePath().normalize();
     static final Path JAR = ROOT.resolve("kapal-server/target/kapal.jar");
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    // Generous: the first start after a build also prepares the launcher's start-up cache, slow on a busy machine.
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static int starts;
 
     private final Path dataDir;

@@ -286,6 +286,14 @@ class NodesIT {
 
             // Watch the preemptor's rows from before it exists, so the row with its nominated node is seen.
             watch = kubectl.start("-n", "preempt", "get", "pods", "-l", "role=preemptor", "-o", "wide", "-w");
+            Process watching = watch;
+            java.util.concurrent.CompletableFuture<String> watched = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(watching.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException closed) {
+                    return "";
+                }
+            });
             Thread.sleep(1_000);
             ok(kubectl.runWithInput(pod("high", "preemptor", onSim0.formatted("nodes-it-high"), "20"), "-n", "preempt", "apply", "-f", "-"));
 
@@ -300,8 +308,10 @@ class NodesIT {
             assertThat(events).containsPattern("(?m)Warning\\s+FailedScheduling\\s+pod/high\\s+0/3 nodes are available: "
                     + "1 Insufficient cpu, 2 node\\(s\\) didn't match Pod's node affinity/selector\\.$");
 
-            watch.destroy();
-            String rows = new String(watch.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            awaitOutput(kubectl, SCHEDULED, out -> out.contains("Running"), "-n", "preempt", "get", "pod", "high", "--no-headers");
+            Thread.sleep(1_000);
+            watch.toHandle().destroy();  // (Process.destroy would close the stream being read)
+            String rows = watched.get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(rows.lines().findFirst().orElseThrow())
                     .matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s+IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES");
             assertThat(rows).as("the watch's rows").containsPattern("(?m)^high\\s+0/1\\s+Pending\\s+0\\s+\\S+\\s+<none>\\s+<none>\\s+sim-0\\s+<none>$");

@@ -303,6 +303,7 @@ final class NodeAgent {
             return;
         }
         worker.update(pod);
+        worker.reconcileStatus(pod);
     }
 
     /** A pod bound to this node is gone from the API. */

@@ -41,6 +41,9 @@ public final class SchedulerCache {
     private List<NodeInfo> snapshot = List.of();
     private boolean structureChanged;
     private boolean contentChanged;
+    /** The snapshot's nodes holding pods with required anti-affinity; recomputed when such pods come or go. */
+    private List<NodeInfo> withRequiredAntiAffinity = List.of();
+    private boolean antiAffinityChanged;
 
     public synchronized void addOrUpdateNode(Node node) {
         String name = node.getMetadata().getName();
@@ -63,6 +66,10 @@ public final class SchedulerCache {
 
     private void put(String name, NodeInfo info) {
         NodeInfo previous = nodes.put(name, info);
+        if (!info.podsWithRequiredAntiAffinity().isEmpty()
+                || previous != null && !previous.podsWithRequiredAntiAffinity().isEmpty()) {
+            antiAffinityChanged = true;
+        }
         Integer position = positions.get(name);
         if (position != null && info.node().isPresent()) {
             ordered[position] = info;
@@ -74,6 +81,7 @@ public final class SchedulerCache {
 
     private void remove(String name) {
         NodeInfo previous = nodes.remove(name);
+        antiAffinityChanged = true;
         if (previous != null && previous.node().isPresent()) {
             structureChanged = true;
         }
@@ -136,12 +144,28 @@ public final class SchedulerCache {
             ordered = known.toArray(NodeInfo[]::new);
             structureChanged = false;
             contentChanged = true;
+            antiAffinityChanged = true;
         }
         if (contentChanged) {
             snapshot = java.util.Collections.unmodifiableList(java.util.Arrays.asList(ordered.clone()));
             contentChanged = false;
         }
+        if (antiAffinityChanged) {
+            List<NodeInfo> with = new ArrayList<>();
+            for (NodeInfo info : snapshot) {
+                if (!info.podsWithRequiredAntiAffinity().isEmpty()) {
+                    with.add(info);
+                }
+            }
+            withRequiredAntiAffinity = List.copyOf(with);
+            antiAffinityChanged = false;
+        }
         return snapshot;
+    }
+
+    /** The nodes of the last {@link #snapshot()} that hold pods with required pod anti-affinity. */
+    public synchronized List<NodeInfo> nodesWithRequiredAntiAffinity() {
+        return withRequiredAntiAffinity;
     }
 
     public synchronized int nodeCount() {
