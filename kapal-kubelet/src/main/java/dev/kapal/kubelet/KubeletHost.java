@@ -101,10 +101,17 @@ public final class KubeletHost implements AutoCloseable {
         }
     }
 
-    /** What every node and pod worker of a host shares. */
+    /**
+     * What every node and pod worker of a host shares. {@code leaseRenewals} bounds the Lease
+     * renewals in flight at once: they are sent asynchronously (a thread is not held per
+     * request), so thousands of nodes renew at upstream's rate with the few API threads.
+     */
     record Services(KubernetesClient client, Clock clock, ScheduledExecutorService timers, ExecutorService syncExecutor,
-                    ExecutorService apiExecutor, Options options, Statistics statistics) {
+                    ExecutorService apiExecutor, Options options, Statistics statistics, java.util.concurrent.Semaphore leaseRenewals) {
     }
+
+    /** Lease renewals in flight at once per host. */
+    static final int LEASE_RENEWALS_IN_FLIGHT = 64;
 
     private final Services services;
     private final Map<String, NodeAgent> nodes = new LinkedHashMap<>();
@@ -129,7 +136,8 @@ public final class KubeletHost implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
-        this.services = new Services(client, clock, timers, sync, api, options, new Statistics());
+        this.services = new Services(client, clock, timers, sync, api, options, new Statistics(),
+                new java.util.concurrent.Semaphore(LEASE_RENEWALS_IN_FLIGHT));
     }
 
     /** A timer executor of one named daemon thread, as hosts and simulated runtimes share. */
