@@ -287,11 +287,13 @@ class NodesIT {
             // Watch the preemptor's rows from before it exists, so the row with its nominated node is seen.
             watch = kubectl.start("-n", "preempt", "get", "pods", "-l", "role=preemptor", "-o", "wide", "-w");
             Process watching = watch;
-            java.util.concurrent.CompletableFuture<String> watched = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            // Its own thread: a blocking read on the common pool would starve Kubectl's output readers.
+            java.util.concurrent.CompletableFuture<String> watched = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().daemon().name("kubectl-watch").start(() -> {
                 try {
-                    return new String(watching.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    watched.complete(new String(watching.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
                 } catch (java.io.IOException closed) {
-                    return "";
+                    watched.complete("");
                 }
             });
             Thread.sleep(1_000);
