@@ -106,8 +106,8 @@ public final class SchedulerBench {
         if (root instanceof ch.qos.logback.classic.Logger logback) {
             logback.setLevel(ch.qos.logback.classic.Level.WARN);
         }
-        System.out.printf("scheduler_perf-style scenarios: %d nodes, %d measured pods each, %d cores%n",
-                nodes, pods, Runtime.getRuntime().availableProcessors());
+        System.out.printf("scheduler_perf-style scenarios: %d nodes, %d measured pods each, %s%n",
+                nodes, pods, MachineLoad.describe());
         double baseline;
         try (Cluster cluster = Cluster.start(); KubernetesClient admin = cluster.admin()) {
             namespace(admin, "baseline");
@@ -172,9 +172,9 @@ public final class SchedulerBench {
                     .filter(p -> p.getSpec().getNodeName() != null).count();
             double endToEnd = pods / seconds;
             double own = pods / cycleSeconds;
-            System.out.printf("  %-12s end to end %8.0f pods/s (%.2f x baseline) | scheduler %8.0f pods/s (%.2f x baseline, %.0f us/pod; %d cycles, %d unschedulable, %d errors) | %d bound per the API%n",
+            System.out.printf("  %-12s end to end %8.0f pods/s (%.2f x baseline) | scheduler %8.0f pods/s (%.2f x baseline, %.0f us/pod; %d cycles, %d unschedulable, %d errors) | %d bound per the API [%s]%n",
                     scenario.name(), endToEnd, endToEnd / baseline, own, own / baseline, cycleSeconds * 1e6 / pods, attempts,
-                    unschedulable, errors, bound);
+                    unschedulable, errors, bound, MachineLoad.describe());
         }
     }
 

@@ -82,7 +82,14 @@ public final class ApiServer implements AutoCloseable {
         this.store = new MeteredStore(config.store(), metrics);
         this.caches = new CacheManager(store, config.eventHistory(), clock);
         this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses),
-                new DefaultTolerationSeconds());
+                new DefaultTolerationSeconds(), new dev.kapal.apiserver.admission.Priority(this::priorityClasses));
+    }
+
+    /** The stored PriorityClasses, for the Priority admission plugin. */
+    private List<com.fasterxml.jackson.databind.node.ObjectNode> priorityClasses() {
+        return store(new GroupVersionResource("scheduling.k8s.io", "v1", "priorityclasses"))
+                .map(classes -> classes.listCached().stream().map(CachedObject::object).toList())
+                .orElse(List.of());
     }
 
     /** Binds and starts serving; returns when the server is ready (see {@link #ready()}). */

@@ -28,7 +28,7 @@ final class KapalProcess implements AutoCloseable {
      * Generous: the first start after a build trains the AOT cache and, on a machine loaded by
      * other builds, takes far longer than a warm start.
      */
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     /** How many lines of the server log a start-up failure carries. */
     private static final int TAIL_LINES = 60;
     private static int starts;

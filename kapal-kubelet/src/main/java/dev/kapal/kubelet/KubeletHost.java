@@ -121,15 +121,22 @@ public final class KubeletHost implements AutoCloseable {
         private volatile KubeletEvents events;
     }
 
-    /** What every node and pod worker of a host shares. */
+    /**
+     * What every node and pod worker of a host shares. {@code leaseRenewals} bounds the Lease
+     * renewals in flight at once: they are sent asynchronously (a thread is not held per
+     * request), so thousands of nodes renew at upstream's rate with the few API threads.
+     */
     record Services(KubernetesClient client, Clock clock, ScheduledExecutorService timers, ExecutorService syncExecutor,
                     ExecutorService apiExecutor, Options options, Statistics statistics, KubeletEvents events,
-                    ExecutorService probeExecutor) {
+                    ExecutorService probeExecutor, java.util.concurrent.Semaphore leaseRenewals) {
     }
 
     /** How many events may wait to be written: a burst of pod starts on many simulated nodes fits. */
     private static final int EVENT_QUEUE = 50_000;
     private static final int EVENT_WRITERS = 4;
+
+    /** Lease renewals in flight at once per host. */
+    static final int LEASE_RENEWALS_IN_FLIGHT = 64;
 
     private final Services services;
     private final Map<String, NodeAgent> nodes = new LinkedHashMap<>();
@@ -156,7 +163,8 @@ public final class KubeletHost implements AutoCloseable {
                 });
         ExecutorService probes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubelet-probe-", 0).factory());
         this.services = new Services(client, clock, timers, sync, api, options, new Statistics(),
-                new KubeletEvents(client, clock, EVENT_QUEUE, EVENT_WRITERS), probes);
+                new KubeletEvents(client, clock, EVENT_QUEUE, EVENT_WRITERS), probes,
+                new java.util.concurrent.Semaphore(LEASE_RENEWALS_IN_FLIGHT));
         services.statistics().events = services.events();
     }
 

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * pods bound to it.
  *
  * <p>Heartbeats as the kubelet with leases makes them: the Lease ({@code leaseDurationSeconds}
- * 40) is renewed every 10 s; node status is computed every 10 s
+ * 40) is renewed every 10 s (steady-state renewals asynchronously, bounded per host); node status is computed every 10 s
  * ({@code nodeStatusUpdateFrequency}) and patched only when it changed, or when 5 min
  * ({@code nodeStatusReportFrequency}) passed since the last report. Each node's ticks start at a
  * random offset within the period, so thousands of nodes spread their writes evenly.
@@ -70,8 +70,9 @@ final class NodeAgent {
     private volatile String nodeUid;
     private volatile AutoCloseable eventSubscription;
 
-    // Owned by renewLease().
-    private Lease lease;
+    // Owned by renewLease() and, while one is in flight (renewing), by its completion.
+    private volatile Lease lease;
+    private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
     // Owned by reportStatus().
     private NodeStatus reported;
     private Instant reportedAt;
@@ -191,6 +192,10 @@ final class NodeAgent {
         KubernetesClient client = services.client();
         var leases = client.leases().inNamespace(LEASE_NAMESPACE);
         ZonedDateTime now = ZonedDateTime.ofInstant(services.clock().instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        if (lease != null && lease.getMetadata().getResourceVersion() != null) {
+            renewAsync(now);
+            return;
+        }
         try {
             if (lease == null) {
                 try {
@@ -223,6 +228,82 @@ final class NodeAgent {
             lease = null;
             log.debug("renewing the lease of {}: {}", config.name(), failure.getMessage());
         }
+    }
+
+    private static final java.time.format.DateTimeFormatter MICRO_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * The steady-state renewal: a PUT of the Lease as the kubelet's lease controller makes it
+     * (optimistic on the last resourceVersion), its JSON written directly (the object is tiny and
+     * fixed), sent without holding a thread, at most {@link KubeletHost#LEASE_RENEWALS_IN_FLIGHT}
+     * per host at once and one per node. A conflict or failure drops the cached Lease, so the
+     * next tick reads it again.
+     */
+    private void renewAsync(ZonedDateTime now) {
+        if (!renewing.compareAndSet(false, true)) {
+            return;  // the previous renewal is still in flight; this tick is absorbed by it
+        }
+        try {
+            services.leaseRenewals().acquire();
+        } catch (InterruptedException interrupted) {
+            renewing.set(false);
+            Thread.currentThread().interrupt();
+            return;
+        }
+        String name = config.name();
+        String owner = nodeUid == null ? "" : ",\"ownerReferences\":[{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\""
+                + name + "\",\"uid\":\"" + nodeUid + "\"}]";
+        String body = "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"" + name
+                + "\",\"namespace\":\"" + LEASE_NAMESPACE + "\",\"resourceVersion\":\"" + lease.getMetadata().getResourceVersion()
+                + "\"" + owner + "},\"spec\":{\"holderIdentity\":\"" + name + "\",\"leaseDurationSeconds\":"
+                + services.options().leaseDuration().toSeconds() + ",\"renewTime\":\"" + MICRO_TIME.format(now) + "\"}}";
+        KubernetesClient client = services.client();
+        var http = client.getHttpClient();
+        String base = client.getMasterUrl().toString();
+        String path = "apis/coordination.k8s.io/v1/namespaces/" + LEASE_NAMESPACE + "/leases/" + name;
+        CompletableFuture<? extends io.fabric8.kubernetes.client.http.HttpResponse<String>> sent;
+        try {
+            sent = http.sendAsync(http.newHttpRequestBuilder()
+                    .uri(base.endsWith("/") ? base + path : base + "/" + path)
+                    .method("PUT", "application/json", body)
+                    .build(), String.class);
+        } catch (RuntimeException failure) {
+            services.leaseRenewals().release();
+            renewing.set(false);
+            log.debug("renewing the lease of {}: {}", name, failure.toString());
+            return;
+        }
+        sent.orTimeout(30, TimeUnit.SECONDS).whenComplete((response, failure) -> {
+            services.leaseRenewals().release();
+            try {
+                String version = failure == null && response.code() == 200 ? resourceVersionOf(response.body()) : null;
+                if (version != null) {
+                    lease.getMetadata().setResourceVersion(version);
+                    lease.getSpec().setRenewTime(now);
+                    services.statistics().leaseRenewals.increment();
+                } else {
+                    // A conflict, a deleted lease, or no answer: read it again on the next renewal.
+                    lease = null;
+                    log.debug("renewing the lease of {}: {}", name, failure != null ? failure.toString()
+                            : response.code() + " " + response.body());
+                }
+            } finally {
+                renewing.set(false);
+            }
+        });
+    }
+
+    /** The object's {@code metadata.resourceVersion}: the first one in a Lease's JSON (nothing else in it has one). */
+    static String resourceVersionOf(String json) {
+        String marker = "\"resourceVersion\":\"";
+        int start = json == null ? -1 : json.indexOf(marker);
+        if (start < 0) {
+            return null;
+        }
+        start += marker.length();
+        int end = json.indexOf('"', start);
+        return end < 0 ? null : json.substring(start, end);
     }
 
     private Lease newLease(ZonedDateTime now) {
@@ -291,7 +372,7 @@ final class NodeAgent {
             statusTask.request();
             pods.values().forEach(worker -> {
                 worker.requestSync();
-                worker.requestStatusWrite();
+                worker.requestStatusRewrite();
             });
         }
         String cidr = node.getSpec() == null ? null : node.getSpec().getPodCIDR();
@@ -313,6 +394,7 @@ final class NodeAgent {
             return;
         }
         worker.update(pod);
+        worker.reconcileStatus(pod);
     }
 
     /** A pod bound to this node is gone from the API. */

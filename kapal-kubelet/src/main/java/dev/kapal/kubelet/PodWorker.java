@@ -109,7 +109,8 @@ final class PodWorker {
     private boolean deadlineExceeded;
 
     // Owned by writeStatus().
-    private PodStatus written;
+    private volatile PodStatus written;
+    private volatile boolean rewrite;
     private boolean deleteSent;
 
     /** One container name's runtime containers: the current attempt and the one before. */
@@ -266,6 +267,56 @@ final class PodWorker {
     }
 
     void requestStatusWrite() {
+        writeTask.request();
+    }
+
+    /**
+     * Upstream's status manager reconcile: when the pod's Ready condition in the API is not the
+     * one this kubelet last wrote, someone else changed it (the node lifecycle controller marks
+     * pods Ready=False while their node looks lost, and may do so just after the node came back),
+     * so the kubelet's own status is written again.
+     */
+    void reconcileStatus(Pod fromApi) {
+        PodStatus last = written;
+        if (last == null || fromApi.getStatus() == null) {
+            return;
+        }
+        var ours = readyOf(last);
+        var theirs = readyOf(fromApi.getStatus());
+        // Only a later change counts: an informer event older than our last write differs too.
+        if (ours != null && theirs != null && !java.util.Objects.equals(ours.getStatus(), theirs.getStatus())
+                && instant(theirs.getLastTransitionTime()).isAfter(instant(ours.getLastTransitionTime()))) {
+            requestStatusRewrite();
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.PodCondition readyOf(PodStatus status) {
+        if (status.getConditions() == null) {
+            return null;
+        }
+        for (var condition : status.getConditions()) {
+            if ("Ready".equals(condition.getType())) {
+                return condition;
+            }
+        }
+        return null;
+    }
+
+    private static java.time.Instant instant(String timestamp) {
+        try {
+            return timestamp == null ? java.time.Instant.MIN : java.time.Instant.parse(timestamp);
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return java.time.Instant.MIN;
+        }
+    }
+
+    /**
+     * Writes the status even if this kubelet wrote the same before: after the node was lost,
+     * others changed it meanwhile (the node lifecycle controller marks pods Ready=False), and the
+     * kubelet's own view must win again, as upstream's status manager reconciles it.
+     */
+    void requestStatusRewrite() {
+        rewrite = true;
         writeTask.request();
     }
 
@@ -872,6 +923,10 @@ final class PodWorker {
             return;
         }
         var client = node.services().client();
+        if (rewrite) {
+            rewrite = false;
+            written = null;
+        }
         if (!status.equals(written)) {
             try {
                 String patch = Serialization.asJson(Map.of("status", status));

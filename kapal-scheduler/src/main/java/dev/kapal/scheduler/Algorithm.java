@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,6 +28,9 @@ public final class Algorithm {
     static final int PARALLEL_THRESHOLD = 512;
     private static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
     private static final int MIN_FEASIBLE_PERCENTAGE = 5;
+    /** Nodes a filtering thread claims at a time: small enough to share, large enough to keep claims rare. */
+    private static final int FILTER_BATCH = 64;
+    private static final int CLOSED = Integer.MIN_VALUE;
 
     /** What one cycle decided. */
     public sealed interface Result {
@@ -231,16 +233,21 @@ public final class Algorithm {
             nextStartIndex = (start + evaluated) % size;
             return feasible;
         }
-        // Each chunk takes every parallelism-th node from the start, so all chunks move through
-        // the ring together and stopping early leaves no region unvisited.
+        // The ring from the start is cut into small batches that the cycle's own thread and up to
+        // parallelism - 1 helpers claim in order. The cycle's thread works too, so on a busy
+        // machine (helpers not yet running) it never sits idle waiting for a hand-off; helpers that
+        // start late find the work done. Stopping early leaves no earlier region unvisited.
         NodeInfo[] found = new NodeInfo[size];
         AtomicInteger feasibleCount = new AtomicInteger();
         AtomicInteger highestEvaluated = new AtomicInteger();
-        List<Future<?>> chunks = new ArrayList<>(parallelism);
-        for (int chunk = 0; chunk < parallelism; chunk++) {
-            int first = chunk;
-            chunks.add(filterPool.submit(() -> {
-                for (int offset = first; offset < size && feasibleCount.get() < toFind; offset += parallelism) {
+        AtomicInteger nextBatch = new AtomicInteger();
+        int batches = (size + FILTER_BATCH - 1) / FILTER_BATCH;
+        Runnable work = () -> {
+            for (int batch = nextBatch.getAndIncrement(); batch < batches && feasibleCount.get() < toFind;
+                 batch = nextBatch.getAndIncrement()) {
+                int end = Math.min(size, (batch + 1) * FILTER_BATCH);
+                int offset = batch * FILTER_BATCH;
+                for (; offset < end && feasibleCount.get() < toFind; offset++) {
                     NodeInfo node = nodes.get((start + offset) % size);
                     Status status = filterOne(profile, state, pod, node);
                     if (status.isSuccess()) {
@@ -249,17 +256,50 @@ public final class Algorithm {
                     } else {
                         statuses.put(node.name(), status);
                     }
-                    highestEvaluated.accumulateAndGet(offset + 1, Math::max);
                 }
-            }));
-        }
-        for (Future<?> chunk : chunks) {
-            try {
-                chunk.get();
-            } catch (java.util.concurrent.ExecutionException failure) {
-                throw failure.getCause() instanceof RuntimeException runtime ? runtime
-                        : new IllegalStateException(failure.getCause());
+                int evaluatedTo = offset;
+                highestEvaluated.accumulateAndGet(evaluatedTo, Math::max);
             }
+        };
+        int helpers = Math.min(parallelism - 1, batches - 1);
+        // Helpers inside the work, plus CLOSED once the cycle's thread is done: a helper that
+        // starts after that does nothing, so the cycle waits only for helpers already working.
+        AtomicInteger gate = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<RuntimeException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int helper = 0; helper < helpers; helper++) {
+            filterPool.execute(() -> {
+                int inside;
+                do {
+                    inside = gate.get();
+                    if (inside < 0) {
+                        return;
+                    }
+                } while (!gate.compareAndSet(inside, inside + 1));
+                try {
+                    work.run();
+                } catch (RuntimeException failure) {
+                    failed.compareAndSet(null, failure);
+                    nextBatch.set(batches);
+                } finally {
+                    gate.decrementAndGet();
+                }
+            });
+        }
+        try {
+            work.run();
+        } catch (RuntimeException failure) {
+            failed.compareAndSet(null, failure);
+            nextBatch.set(batches);
+        }
+        int inside;
+        do {
+            inside = gate.get();
+        } while (!gate.compareAndSet(inside, inside | CLOSED));
+        while (gate.get() != CLOSED) {
+            Thread.yield();
+        }
+        if (failed.get() != null) {
+            throw failed.get();
         }
         List<NodeInfo> feasible = new ArrayList<>(Math.min(feasibleCount.get(), toFind));
         for (NodeInfo node : found) {

@@ -137,7 +137,10 @@ public final class Scheduler implements AutoCloseable {
         this.profiles = Map.copyOf(byName);
         this.queue = new SchedulingQueue(System::nanoTime,
                 pod -> profileFor(pod).map(profile -> profile.runPreEnqueue(pod)).orElse(Status.success()));
-        int parallelism = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // Half the cores: the scheduler shares its process (and usually its machine) with the API
+        // server, and on a busy small machine handing filter work to other threads costs more in
+        // wake-ups than it saves; the cycle's own thread always filters too.
+        int parallelism = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         AtomicLong threadNumber = new AtomicLong();
         this.filterPool = Executors.newFixedThreadPool(parallelism, runnable -> {
             Thread thread = new Thread(runnable, "scheduler-filter-" + threadNumber.incrementAndGet());
@@ -332,6 +335,7 @@ public final class Scheduler implements AutoCloseable {
         long started = System.nanoTime();
         CycleState state = new CycleState();
         List<NodeInfo> nodes = cache.snapshot();
+        state.setNodesWithRequiredAntiAffinity(cache.nodesWithRequiredAntiAffinity());
         Algorithm.Result result;
         try {
             result = algorithm.schedule(profile, state, pod, nodes);

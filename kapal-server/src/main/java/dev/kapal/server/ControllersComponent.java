@@ -60,7 +60,13 @@ final class ControllersComponent implements Component {
     /** kube-controller-manager's flags as k3s sets them: node CIDRs allocated from {@code --cluster-cidr}. */
     static ControllerManager.Parameters parameters(ServerConfig config, String caPem) {
         return ControllerManager.Parameters.defaults(caPem)
-                .withNodeIpam(NodeIpamController.Settings.defaults(config.clusterCidr().toString()));
+                .withNodeIpam(NodeIpamController.Settings.defaults(config.clusterCidr().toString()))
+                .withNodeLifecycle(withGracePeriod(config.nodeMonitorGracePeriod()));
+    }
+
+    private static dev.kapal.controllers.nodelifecycle.NodeLifecycleController.Settings withGracePeriod(java.time.Duration grace) {
+        var defaults = dev.kapal.controllers.nodelifecycle.NodeLifecycleController.Settings.defaults();
+        return defaults.withPeriods(defaults.monitorPeriod(), grace, defaults.startupGracePeriod());
     }
 
     @Override

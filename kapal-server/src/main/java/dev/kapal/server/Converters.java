@@ -139,4 +139,36 @@ final class Converters {
                     + "' is not a datastore endpoint (use sqlite://PATH, etcd://HOST:PORT[,HOST:PORT...] or memory://)");
         }
     }
+
+    /**
+     * A Go duration as kube-controller-manager's flags take them: {@code 50s}, {@code 1m30s},
+     * {@code 500ms}, {@code 1h} (units ns, us, µs, ms, s, m, h; fractions allowed), positive.
+     */
+    static final class GoDuration implements ITypeConverter<java.time.Duration> {
+        private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(ns|us|µs|ms|s|m|h)");
+
+        @Override
+        public java.time.Duration convert(String value) {
+            String text = value.trim();
+            java.util.regex.Matcher part = PART.matcher(text);
+            java.math.BigDecimal nanos = java.math.BigDecimal.ZERO;
+            int at = 0;
+            while (at < text.length() && part.find(at) && part.start() == at) {
+                java.math.BigDecimal unit = switch (part.group(2)) {
+                    case "ns" -> java.math.BigDecimal.ONE;
+                    case "us", "µs" -> java.math.BigDecimal.valueOf(1_000L);
+                    case "ms" -> java.math.BigDecimal.valueOf(1_000_000L);
+                    case "s" -> java.math.BigDecimal.valueOf(1_000_000_000L);
+                    case "m" -> java.math.BigDecimal.valueOf(60_000_000_000L);
+                    default -> java.math.BigDecimal.valueOf(3_600_000_000_000L);
+                };
+                nanos = nanos.add(new java.math.BigDecimal(part.group(1)).multiply(unit));
+                at = part.end();
+            }
+            if (text.isEmpty() || at != text.length() || nanos.signum() == 0) {
+                throw new TypeConversionException("'" + value + "' is not a positive duration (e.g. 50s, 1m30s, 500ms)");
+            }
+            return java.time.Duration.ofNanos(nanos.longValue());
+        }
+    }
 }

@@ -37,6 +37,10 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    /** kube-controller-manager's {@code --node-monitor-period} (not a flag here). */
+    private static final java.time.Duration NODE_MONITOR_PERIOD =
+            dev.kapal.controllers.nodelifecycle.NodeLifecycleController.Settings.defaults().monitorPeriod();
+
     private final Runner runner;
 
     @CommandLine.Spec
@@ -115,6 +119,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Capacity of each simulated node (default: ${DEFAULT-VALUE})")
     dev.kapal.kubelet.SimulatedNodes.Capacity simNodeCapacity;
 
+    @Option(names = "--node-monitor-grace-period", paramLabel = "DURATION", defaultValue = "50s", converter = Converters.GoDuration.class,
+            description = "How long a node may stop renewing its Lease and status before it is marked Ready=Unknown and "
+                    + "tainted unreachable, as kube-controller-manager's flag (default: ${DEFAULT-VALUE})")
+    java.time.Duration nodeMonitorGracePeriod;
+
     ServerCommand(Runner runner) {
         this.runner = runner;
     }
@@ -160,6 +169,11 @@ final class ServerCommand implements Callable<Integer> {
                 && !containerRuntimeEndpoint.startsWith("unix://")) {
             throw usage("--container-runtime-endpoint " + containerRuntimeEndpoint + ": only unix:// endpoints are supported");
         }
+        if (nodeMonitorGracePeriod.compareTo(NODE_MONITOR_PERIOD) <= 0) {
+            // A grace no longer than the monitor period would mark nodes lost between two healthy heartbeats.
+            throw usage("--node-monitor-grace-period " + nodeMonitorGracePeriod.toSeconds() + "s must be longer than the node monitor period ("
+                    + NODE_MONITOR_PERIOD.toSeconds() + "s)");
+        }
         Path data = (dataDir != null ? dataDir : ServerConfig.defaultDataDirectory(root, home)).toAbsolutePath().normalize();
         return new ServerConfig(
                 data,
@@ -180,7 +194,8 @@ final class ServerCommand implements Callable<Integer> {
                 controllers,
                 simNodes,
                 simNodeCapacity,
-                Optional.ofNullable(containerRuntimeEndpoint));
+                Optional.ofNullable(containerRuntimeEndpoint),
+                nodeMonitorGracePeriod);
     }
 
     private CommandLine.ParameterException usage(String message) {

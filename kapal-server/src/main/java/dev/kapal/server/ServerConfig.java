@@ -31,6 +31,9 @@ import java.util.Set;
  * @param simNodeCapacity    each simulated node's capacity (and allocatable)
  * @param containerRuntimeEndpoint the agent's CRI socket ({@code unix:///run/containerd/containerd.sock});
  *                           empty for the containerd Kapal manages under the data dir
+ * @param nodeMonitorGracePeriod kube-controller-manager's {@code --node-monitor-grace-period}: how long
+ *                           a node may go without renewing its Lease or status before the node
+ *                           lifecycle controller marks it {@code Ready=Unknown} (50 s upstream)
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -50,7 +53,11 @@ public record ServerConfig(
         List<String> controllers,
         int simNodes,
         SimulatedNodes.Capacity simNodeCapacity,
-        Optional<String> containerRuntimeEndpoint) {
+        Optional<String> containerRuntimeEndpoint,
+        java.time.Duration nodeMonitorGracePeriod) {
+
+    /** Upstream's default {@code --node-monitor-grace-period} (since v1.32). */
+    public static final java.time.Duration DEFAULT_NODE_MONITOR_GRACE_PERIOD = java.time.Duration.ofSeconds(50);
 
     public ServerConfig {
         Objects.requireNonNull(dataDirectory, "dataDirectory");
@@ -71,9 +78,13 @@ public record ServerConfig(
         }
         Objects.requireNonNull(simNodeCapacity, "simNodeCapacity");
         Objects.requireNonNull(containerRuntimeEndpoint, "containerRuntimeEndpoint");
+        Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod");
+        if (nodeMonitorGracePeriod.isNegative() || nodeMonitorGracePeriod.isZero()) {
+            throw new IllegalArgumentException("nodeMonitorGracePeriod must be positive: " + nodeMonitorGracePeriod);
+        }
     }
 
-    /** A configuration whose agent (if any) uses the managed containerd. */
+    /** A configuration whose agent (if any) uses the managed containerd, with upstream's node monitor grace period. */
     public ServerConfig(Path dataDirectory, InetAddress bindAddress, int httpsPort, InetAddress advertiseAddress,
                         List<String> tlsSans, Optional<Path> writeKubeconfig, Set<PosixFilePermission> kubeconfigMode,
                         String datastoreEndpoint, Cidr clusterCidr, Cidr serviceCidr, InetAddress clusterDns,
@@ -81,7 +92,7 @@ public record ServerConfig(
                         List<String> controllers, int simNodes, SimulatedNodes.Capacity simNodeCapacity) {
         this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
                 datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
-                controllers, simNodes, simNodeCapacity, Optional.empty());
+                controllers, simNodes, simNodeCapacity, Optional.empty(), DEFAULT_NODE_MONITOR_GRACE_PERIOD);
     }
 
     /** A configuration without simulated nodes. */
@@ -92,7 +103,7 @@ public record ServerConfig(
                         List<String> controllers) {
         this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
                 datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
-                controllers, 0, SimulatedNodes.Capacity.DEFAULT, Optional.empty());
+                controllers, 0, SimulatedNodes.Capacity.DEFAULT, Optional.empty(), DEFAULT_NODE_MONITOR_GRACE_PERIOD);
     }
 
     /** k3s' rule: the system location for root, the home directory for everyone else. */

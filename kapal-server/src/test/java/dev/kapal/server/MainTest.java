@@ -54,7 +54,7 @@ class MainTest {
         assertThat(out.toString()).contains("--data-dir", "--https-listen-port", "--bind-address", "--advertise-address",
                 "--tls-san", "--write-kubeconfig", "--write-kubeconfig-mode", "--datastore-endpoint", "--cluster-cidr",
                 "--service-cidr", "--cluster-dns", "--cluster-domain", "--node-name", "--disable-agent", "--container-runtime-endpoint", "--sim-nodes",
-                "--sim-node-capacity");
+                "--sim-node-capacity", "--node-monitor-grace-period");
         assertThat(started).isEmpty();
     }
 
@@ -191,6 +191,28 @@ class MainTest {
                     new PrintWriter(errors, true), Map.of(), ignored -> 0);
             assertThat(status).as(String.join(" ", flags)).isEqualTo(2);
             assertThat(errors.toString().lines()).as(String.join(" ", flags)).hasSize(1);
+        }
+    }
+
+    @Test
+    void nodeMonitorGracePeriodTakesGoDurations() {
+        assertThat(startedWith("server").nodeMonitorGracePeriod()).isEqualTo(java.time.Duration.ofSeconds(50));
+        started.clear();
+        assertThat(startedWith("server", "--node-monitor-grace-period", "1m30s").nodeMonitorGracePeriod())
+                .isEqualTo(java.time.Duration.ofSeconds(90));
+        started.clear();
+        assertThat(startedWith("server", "--node-monitor-grace-period", "20s").nodeMonitorGracePeriod())
+                .isEqualTo(java.time.Duration.ofSeconds(20));
+        started.clear();
+        assertThat(ControllersComponent.parameters(startedWith("server", "--node-monitor-grace-period", "1.5m"), "")
+                .nodeLifecycle().monitorGracePeriod()).isEqualTo(java.time.Duration.ofSeconds(90));
+
+        for (String value : List.of("20", "-5s", "0s", "5s", "ten seconds", "1x")) {
+            StringWriter errors = new StringWriter();
+            int status = Main.execute(new String[] {"server", "--node-monitor-grace-period", value}, new PrintWriter(new StringWriter()),
+                    new PrintWriter(errors, true), Map.of(), ignored -> 0);
+            assertThat(status).as(value).isEqualTo(2);
+            assertThat(errors.toString().lines()).as(value).hasSize(1);
         }
     }
 

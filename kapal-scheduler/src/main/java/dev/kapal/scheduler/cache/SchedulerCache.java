@@ -31,14 +31,24 @@ public final class SchedulerCache {
 
     private final Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     private final Map<PodKey, PodState> pods = new HashMap<>();
+    /**
+     * The known nodes in snapshot order and each one's index there; a change to one node's pods
+     * replaces its slot, so a snapshot is one array copy rather than a walk over every node.
+     * Rebuilt from {@link #nodes} only when a node appears, goes, or becomes (in)visible.
+     */
+    private NodeInfo[] ordered = new NodeInfo[0];
+    private final Map<String, Integer> positions = new HashMap<>();
     private List<NodeInfo> snapshot = List.of();
-    private boolean dirty;
+    private boolean structureChanged;
+    private boolean contentChanged;
+    /** The snapshot's nodes holding pods with required anti-affinity; recomputed when such pods come or go. */
+    private List<NodeInfo> withRequiredAntiAffinity = List.of();
+    private boolean antiAffinityChanged;
 
     public synchronized void addOrUpdateNode(Node node) {
         String name = node.getMetadata().getName();
         NodeInfo existing = nodes.get(name);
-        nodes.put(name, existing == null ? NodeInfo.of(node) : existing.withNode(node));
-        dirty = true;
+        put(name, existing == null ? NodeInfo.of(node) : existing.withNode(node));
     }
 
     public synchronized void removeNode(String name) {
@@ -47,12 +57,34 @@ public final class SchedulerCache {
             return;
         }
         if (existing.pods().isEmpty()) {
-            nodes.remove(name);
+            remove(name);
         } else {
             // Pods still point at it; keep their accounting until they go, but hide the node.
-            nodes.put(name, NodeInfo.of(null, List.of()).withPods(existing.pods()));
+            put(name, NodeInfo.of(null, List.of()).withPods(existing.pods()));
         }
-        dirty = true;
+    }
+
+    private void put(String name, NodeInfo info) {
+        NodeInfo previous = nodes.put(name, info);
+        if (!info.podsWithRequiredAntiAffinity().isEmpty()
+                || previous != null && !previous.podsWithRequiredAntiAffinity().isEmpty()) {
+            antiAffinityChanged = true;
+        }
+        Integer position = positions.get(name);
+        if (position != null && info.node().isPresent()) {
+            ordered[position] = info;
+            contentChanged = true;
+        } else if (position != null || info.node().isPresent() || previous != null && previous.node().isPresent()) {
+            structureChanged = true;
+        }
+    }
+
+    private void remove(String name) {
+        NodeInfo previous = nodes.remove(name);
+        antiAffinityChanged = true;
+        if (previous != null && previous.node().isPresent()) {
+            structureChanged = true;
+        }
     }
 
     /** A pod the informer reports with {@code spec.nodeName} set. */
@@ -100,17 +132,40 @@ public final class SchedulerCache {
 
     /** The known nodes with their pods, immutable, for one scheduling cycle. */
     public synchronized List<NodeInfo> snapshot() {
-        if (dirty) {
+        if (structureChanged) {
             List<NodeInfo> known = new ArrayList<>(nodes.size());
+            positions.clear();
             for (NodeInfo info : nodes.values()) {
                 if (info.node().isPresent()) {
+                    positions.put(info.name(), known.size());
                     known.add(info);
                 }
             }
-            snapshot = List.copyOf(known);
-            dirty = false;
+            ordered = known.toArray(NodeInfo[]::new);
+            structureChanged = false;
+            contentChanged = true;
+            antiAffinityChanged = true;
+        }
+        if (contentChanged) {
+            snapshot = java.util.Collections.unmodifiableList(java.util.Arrays.asList(ordered.clone()));
+            contentChanged = false;
+        }
+        if (antiAffinityChanged) {
+            List<NodeInfo> with = new ArrayList<>();
+            for (NodeInfo info : snapshot) {
+                if (!info.podsWithRequiredAntiAffinity().isEmpty()) {
+                    with.add(info);
+                }
+            }
+            withRequiredAntiAffinity = List.copyOf(with);
+            antiAffinityChanged = false;
         }
         return snapshot;
+    }
+
+    /** The nodes of the last {@link #snapshot()} that hold pods with required pod anti-affinity. */
+    public synchronized List<NodeInfo> nodesWithRequiredAntiAffinity() {
+        return withRequiredAntiAffinity;
     }
 
     public synchronized int nodeCount() {
@@ -119,8 +174,7 @@ public final class SchedulerCache {
 
     private void addToNode(String nodeName, Pod pod) {
         NodeInfo info = nodes.get(nodeName);
-        nodes.put(nodeName, (info == null ? NodeInfo.of(null, List.of()) : info).withPod(pod));
-        dirty = true;
+        put(nodeName, (info == null ? NodeInfo.of(null, List.of()) : info).withPod(pod));
     }
 
     private void removeFromNode(PodKey key) {
@@ -132,11 +186,10 @@ public final class SchedulerCache {
         if (info != null) {
             NodeInfo without = info.withoutPod(key);
             if (without.node().isEmpty() && without.pods().isEmpty()) {
-                nodes.remove(state.nodeName());
+                remove(state.nodeName());
             } else {
-                nodes.put(state.nodeName(), without);
+                put(state.nodeName(), without);
             }
-            dirty = true;
         }
     }
 

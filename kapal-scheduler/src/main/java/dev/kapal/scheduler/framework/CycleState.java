@@ -23,7 +23,24 @@ public final class CycleState {
 
     /** Set by the algorithm before PreFilter. */
     public void setAllNodes(java.util.List<NodeInfo> nodes) {
-        this.allNodes = java.util.List.copyOf(nodes);
+        // The scheduler cache's snapshots are already immutable; copying 5,000 nodes per cycle is not free.
+        this.allNodes = nodes instanceof java.util.RandomAccess && isUnmodifiable(nodes) ? nodes : java.util.List.copyOf(nodes);
+    }
+
+    private volatile java.util.List<NodeInfo> nodesWithRequiredAntiAffinity;
+
+    /**
+     * The nodes of the snapshot holding pods with required pod anti-affinity, when the caller
+     * knows them (the scheduler cache keeps the list); else every node, for plugins to look through.
+     */
+    public java.util.List<NodeInfo> nodesWithRequiredAntiAffinity() {
+        java.util.List<NodeInfo> known = nodesWithRequiredAntiAffinity;
+        return known != null ? known : allNodes;
+    }
+
+    /** Set by the scheduler before a cycle, from the same snapshot as {@link #setAllNodes}. */
+    public void setNodesWithRequiredAntiAffinity(java.util.List<NodeInfo> nodes) {
+        this.nodesWithRequiredAntiAffinity = java.util.List.copyOf(nodes);
     }
 
     private volatile java.util.function.UnaryOperator<NodeInfo> withNominatedPods = java.util.function.UnaryOperator.identity();
@@ -39,6 +56,14 @@ public final class CycleState {
     /** Set by the algorithm at the start of a cycle. */
     public void setNominatedPods(java.util.function.UnaryOperator<NodeInfo> adder) {
         this.withNominatedPods = java.util.Objects.requireNonNull(adder, "adder");
+    }
+
+    private static final Class<?> UNMODIFIABLE_RANDOM_ACCESS =
+            java.util.Collections.unmodifiableList(new java.util.ArrayList<>()).getClass();
+    private static final Class<?> IMMUTABLE_LIST_N = java.util.List.of(1, 2, 3).getClass();
+
+    private static boolean isUnmodifiable(java.util.List<?> nodes) {
+        return nodes.getClass() == UNMODIFIABLE_RANDOM_ACCESS || nodes.getClass() == IMMUTABLE_LIST_N;
     }
 
     /** A typed key; plugins keep theirs in a private constant. */

@@ -66,7 +66,7 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
 
     @Override
     public Result preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
-        FilterState filterState = computeFilterState(pod, nodes);
+        FilterState filterState = computeFilterState(pod, nodes, state.nodesWithRequiredAntiAffinity());
         if (filterState.existingAntiAffinityCounts().isEmpty() && filterState.affinity().isEmpty()
                 && filterState.antiAffinity().isEmpty()) {
             return Result.of(Status.skip());
@@ -76,13 +76,22 @@ public final class InterPodAffinity implements PreFilterPlugin, FilterPlugin, Pr
     }
 
     private FilterState computeFilterState(Pod pod, List<NodeInfo> nodes) {
+        return computeFilterState(pod, nodes, nodes);
+    }
+
+    /**
+     * @param withRequiredAntiAffinity the nodes holding pods with required anti-affinity (a subset
+     *                                 of {@code nodes}); only they matter when the pod has no terms
+     */
+    private FilterState computeFilterState(Pod pod, List<NodeInfo> nodes, List<NodeInfo> withRequiredAntiAffinity) {
         List<AffinityTerm> affinity = AffinityTerm.requiredAffinity(pod).stream().map(t -> t.resolveNamespaces(cluster)).toList();
         List<AffinityTerm> antiAffinity = AffinityTerm.requiredAntiAffinity(pod).stream().map(t -> t.resolveNamespaces(cluster)).toList();
         Map<String, String> namespaceLabels = cluster.namespaceLabels(pod.getMetadata().getNamespace()).orElse(Map.of());
         Map<TopologyPair, Long> existing = new HashMap<>();
         Map<TopologyPair, Long> affinityCounts = new HashMap<>();
         Map<TopologyPair, Long> antiAffinityCounts = new HashMap<>();
-        for (NodeInfo node : nodes) {
+        boolean ownTerms = !affinity.isEmpty() || !antiAffinity.isEmpty();
+        for (NodeInfo node : ownTerms ? nodes : withRequiredAntiAffinity) {
             for (Pod other : node.podsWithRequiredAntiAffinity()) {
                 for (AffinityTerm term : AffinityTerm.requiredAntiAffinity(other)) {
                     if (term.matches(pod, namespaceLabels)) {

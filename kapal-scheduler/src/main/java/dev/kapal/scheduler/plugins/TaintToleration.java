@@ -3,6 +3,7 @@ package dev.kapal.scheduler.plugins;
 import dev.kapal.scheduler.framework.CycleState;
 import dev.kapal.scheduler.framework.FilterPlugin;
 import dev.kapal.scheduler.framework.NodeInfo;
+import dev.kapal.scheduler.framework.PreScorePlugin;
 import dev.kapal.scheduler.framework.ScorePlugin;
 import dev.kapal.scheduler.framework.Status;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,10 +13,15 @@ import java.util.List;
 
 /**
  * Filter: a node's NoSchedule and NoExecute taints must all be tolerated. Score: fewer
- * untolerated PreferNoSchedule taints is better (counted, then normalized in reverse).
+ * untolerated PreferNoSchedule taints is better (counted, then normalized in reverse). PreScore
+ * picks the pod's tolerations that can match PreferNoSchedule once per cycle, and skips scoring
+ * when no feasible node has such a taint (every node would score the same).
  */
-public final class TaintToleration implements FilterPlugin, ScorePlugin {
+public final class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin {
     public static final String NAME = "TaintToleration";
+    /** The pod's tolerations with an empty or PreferNoSchedule effect, per cycle. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final CycleState.Key<List<Toleration>> PREFERRING = new CycleState.Key<>(NAME + "/preScore", (Class) List.class);
 
     @Override
     public String name() {
@@ -36,11 +42,36 @@ public final class TaintToleration implements FilterPlugin, ScorePlugin {
     }
 
     @Override
-    public long score(CycleState state, Pod pod, NodeInfo node) {
-        List<Toleration> preferring = pod.getSpec().getTolerations() == null ? List.of()
+    public Status preScore(CycleState state, Pod pod, List<NodeInfo> feasibleNodes) {
+        boolean anyPreferring = false;
+        for (NodeInfo node : feasibleNodes) {
+            for (Taint taint : taints(node)) {
+                if ("PreferNoSchedule".equals(taint.getEffect())) {
+                    anyPreferring = true;
+                    break;
+                }
+            }
+            if (anyPreferring) {
+                break;
+            }
+        }
+        if (!anyPreferring) {
+            return Status.skip();
+        }
+        state.write(PREFERRING, preferring(pod));
+        return Status.success();
+    }
+
+    private static List<Toleration> preferring(Pod pod) {
+        return pod.getSpec().getTolerations() == null ? List.of()
                 : pod.getSpec().getTolerations().stream()
                         .filter(t -> t.getEffect() == null || t.getEffect().isEmpty() || "PreferNoSchedule".equals(t.getEffect()))
                         .toList();
+    }
+
+    @Override
+    public long score(CycleState state, Pod pod, NodeInfo node) {
+        List<Toleration> preferring = state.read(PREFERRING).orElseGet(() -> preferring(pod));
         long untolerated = 0;
         for (Taint taint : taints(node)) {
             if ("PreferNoSchedule".equals(taint.getEffect()) && !Tolerations.toleratedByAny(preferring, taint)) {
