@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code kapal server} WITH its node agent on real containerd (the only end-to-end test that runs
  * one; the others pass {@code --disable-agent}): a busybox image from the air-gap directory, the
  * node registered from this machine, a real pod serving HTTP at its pod IP, a Deployment's three
- * replicas as three containerd containers, and a {@code kill -9} of the whole server (containerd
+ * replicas as three containerd containers, logs, exec and port-forward through the agent's kubelet
+ * API, and a {@code kill -9} of the whole server (containerd
  * included) after which the restarted agent adopts the running containers.
  *
  * <p>Runs under the machine's containerd lock ({@link ContainerdLock}) and cleans up after itself:
@@ -170,6 +171,52 @@ class AgentIT {
 
     @Test
     @Order(3)
+    void logsExecAndPortForwardReachTheContainersThroughTheAgentsKubeletApi() throws Exception {
+        Kubectl kubectl = kubectl();
+        JsonNode node = JSON.readTree(ok(kubectl.run("get", "node", NODE, "-o", "json")).out());
+        assertThat(node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt()).isEqualTo(10250);
+
+        assertThat(ok(kubectl.run("exec", "web", "--", "cat", "/www/index.html")).out()).isEqualTo("hello from web\n");
+        Kubectl.Result failing = kubectl.run("exec", "web", "--", "sh", "-c", "exit 3");
+        assertThat(failing.exitCode()).isEqualTo(3);
+
+        ok(kubectl.run("run", "talker", "--image=" + IMAGE, "--image-pull-policy=Never", "--restart=Never",
+                "--", "sh", "-c", "echo first line; echo second line; exec sleep 100000"));
+        awaitOutput(kubectl, WAIT, "Running"::equals, "get", "pod", "talker", "-o", "jsonpath={.status.phase}");
+        awaitOutput(kubectl, WAIT, out -> out.equals("first line\nsecond line\n"), "logs", "talker");
+        assertThat(ok(kubectl.run("logs", "talker", "--tail=1")).out()).isEqualTo("second line\n");
+        ok(kubectl.run("delete", "pod", "talker", "--grace-period=1"));
+
+        Process forward = kubectl.start("port-forward", "pod/web", ":8080");
+        try {
+            java.util.concurrent.CompletableFuture<Integer> port = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                java.util.regex.Pattern forwarding = java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        java.util.regex.Matcher matcher = forwarding.matcher(line);
+                        if (matcher.find()) {
+                            return Integer.parseInt(matcher.group(1));
+                        }
+                    }
+                    return -1;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, runnable -> Thread.ofVirtual().start(runnable));
+            int local = port.get(60, TimeUnit.SECONDS);
+            assertThat(local).as("kubectl port-forward printed its local port").isPositive();
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + local + "/")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("hello from web\n");
+        } finally {
+            forward.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(4)
     void aDeploymentOfThreeReplicasRunsThreeRealContainers() throws Exception {
         Kubectl kubectl = kubectl();
         ok(kubectl.runWithInput("""
@@ -207,7 +254,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void afterKillNineOfTheWholeServerTheRestartedAgentAdoptsTheRunningContainers() throws Exception {
         assertThat(containersBeforeKill).as("the previous test ran").hasSize(4);
         server.killHard();  // the JVM and its children, containerd included; the shims and containers live on
@@ -241,7 +288,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aKilledContainerdIsRestartedAndThePodsReconciled() throws Exception {
         Path pidFile = server.dataDir().resolve("agent/containerd/containerd.pid");
         long pid = Long.parseLong(Files.readString(pidFile).strip());

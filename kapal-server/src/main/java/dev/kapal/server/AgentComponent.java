@@ -1,16 +1,22 @@
 package dev.kapal.server;
 
+import dev.kapal.apiserver.tls.ClusterPki;
 import dev.kapal.apiserver.tls.InetLiterals;
+import dev.kapal.apiserver.tls.IssuedCertificate;
+import dev.kapal.apiserver.tls.SubjectAlternativeNames;
 import dev.kapal.kubelet.KubeletHost;
 import dev.kapal.kubelet.LocalMachine;
 import dev.kapal.kubelet.NodeConfig;
 import dev.kapal.kubelet.runtime.containerd.ContainerdNodeRuntime;
+import dev.kapal.kubelet.server.KubeletAuthorizer;
+import dev.kapal.kubelet.server.KubeletServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -26,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>The Node is registered from the real machine ({@link LocalMachine}) with a server node's
  * role labels; the pod CIDR the node IPAM controller assigns reaches containerd's CNI
  * configuration through the kubelet core. Ready once the Node, its status and Lease are written
- * and the informers synced. Closing leaves the containers running (a restarted agent adopts
- * them) and stops the managed containerd.
+ * and the informers synced. The kubelet API ({@link KubeletServer}, {@code --kubelet-port}) serves
+ * the API server's logs, exec, attach and port-forward with a serving certificate from the
+ * server CA; callers are authenticated by the client CA and authorised by SubjectAccessReview.
+ * Closing leaves the containers running (a restarted agent adopts them) and stops the managed
+ * containerd.
  */
 final class AgentComponent implements Component {
     private static final Logger log = LoggerFactory.getLogger("kapal");
@@ -41,6 +50,7 @@ final class AgentComponent implements Component {
     private volatile KubernetesClient client;
     private volatile ScheduledExecutorService timers;
     private volatile KubeletHost kubelet;
+    private volatile KubeletServer kubeletApi;
 
     AgentComponent(ServerConfig config, CertificatesComponent certificates, ApiServerComponent apiServer, LocalHost host) {
         this.config = Objects.requireNonNull(config, "config");
@@ -72,10 +82,14 @@ final class AgentComponent implements Component {
         runtime = ContainerdNodeRuntime.open(config.dataDirectory(), config.containerRuntimeEndpoint(),
                 message -> log.info("agent: {}", message));
         LocalMachine machine = LocalMachine.detect(config.dataDirectory());
-        NodeConfig node = machine.nodeConfig(config.nodeName(), InetLiterals.format(config.advertiseAddress()), host.hostName(),
-                kubeletVersion(), true);
+        NodeConfig registered = machine.nodeConfig(config.nodeName(), InetLiterals.format(config.advertiseAddress()),
+                host.hostName(), kubeletVersion(), true);
         client = new LoopbackClients(certificates.pki(), apiServer.port())
                 .forUser("system:node:" + config.nodeName(), List.of("system:nodes"));
+        kubeletApi = startKubeletApi();
+        NodeConfig node = new NodeConfig(registered.name(), registered.labels(), registered.annotations(),
+                registered.capacity(), registered.allocatable(), registered.addresses(), registered.info(),
+                registered.honourDownAnnotation(), kubeletApi.port());
         timers = KubeletHost.newTimers();
         KubeletHost.Options defaults = KubeletHost.Options.defaults();
         // One real node: few API writers, a virtual thread per pod sync (containerd calls block), only our pods watched.
@@ -88,6 +102,27 @@ final class AgentComponent implements Component {
         Component.completeWith(ready, kubelet.ready());
     }
 
+    /** The kubelet API on {@code --kubelet-port}, valid for the node's name, host name and address. */
+    private KubeletServer startKubeletApi() {
+        ClusterPki pki = certificates.pki();
+        SubjectAlternativeNames names = new SubjectAlternativeNames(Set.of(config.nodeName(), host.hostName()),
+                Set.of(config.advertiseAddress()));
+        IssuedCertificate serving = pki.issueKubeletServingCertificate(config.nodeName(), names);
+        KubeletServer server = new KubeletServer(config.nodeName(), runtime.runtime(),
+                new KubeletServer.Tls(serving.key(), List.of(serving.certificate(), pki.serverCa().certificate()),
+                        pki.clientCa().certificate()),
+                config.bindAddress(), config.kubeletPort(), KubeletAuthorizer.subjectAccessReview(client, config.nodeName()));
+        try {
+            server.start();
+        } catch (Exception failed) {
+            server.close();
+            throw new IllegalStateException("the kubelet API could not listen on port " + config.kubeletPort() + ": "
+                    + failed.getMessage(), failed);
+        }
+        log.info("agent: kubelet API on port {}", server.port());
+        return server;
+    }
+
     @Override
     public CompletableFuture<Void> ready() {
         return ready;
@@ -95,6 +130,6 @@ final class AgentComponent implements Component {
 
     @Override
     public void close() {
-        Component.closeAll(kubelet, timers == null ? null : timers::shutdownNow, client, runtime);
+        Component.closeAll(kubeletApi, kubelet, timers == null ? null : timers::shutdownNow, client, runtime);
     }
 }

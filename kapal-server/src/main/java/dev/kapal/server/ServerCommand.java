@@ -104,6 +104,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Use this existing CRI socket (unix:///path) instead of the containerd Kapal manages")
     String containerRuntimeEndpoint;
 
+    @Option(names = "--kubelet-port", paramLabel = "PORT", defaultValue = "10250", converter = Converters.Port.class,
+            description = "Port of the agent's kubelet API (logs, exec, attach, port-forward); 0 for any free port (default: ${DEFAULT-VALUE})")
+    int kubeletPort;
+
     @Option(names = "--controllers", paramLabel = "NAMES", split = ",", defaultValue = "*",
             description = "Controllers to run, as kube-controller-manager reads it: '*' every default one, "
                     + "'name' enables, '-name' disables; names as kube-controller-manager 1.33 "
@@ -195,7 +199,8 @@ final class ServerCommand implements Callable<Integer> {
                 simNodes,
                 simNodeCapacity,
                 Optional.ofNullable(containerRuntimeEndpoint),
-                nodeMonitorGracePeriod);
+                nodeMonitorGracePeriod,
+                kubeletPort);
     }
 
     private CommandLine.ParameterException usage(String message) {

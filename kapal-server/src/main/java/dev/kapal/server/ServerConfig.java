@@ -1,6 +1,7 @@
 package dev.kapal.server;
 
 import dev.kapal.apiserver.tls.InetLiterals;
+import dev.kapal.kubelet.NodeConfig;
 import dev.kapal.kubelet.SimulatedNodes;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import java.util.Set;
  * @param nodeMonitorGracePeriod kube-controller-manager's {@code --node-monitor-grace-period}: how long
  *                           a node may go without renewing its Lease or status before the node
  *                           lifecycle controller marks it {@code Ready=Unknown} (50 s upstream)
+ * @param kubeletPort        the port of the agent's kubelet API (10250 as upstream; 0 for any free port)
  */
 public record ServerConfig(
         Path dataDirectory,
@@ -54,7 +56,8 @@ public record ServerConfig(
         int simNodes,
         SimulatedNodes.Capacity simNodeCapacity,
         Optional<String> containerRuntimeEndpoint,
-        java.time.Duration nodeMonitorGracePeriod) {
+        java.time.Duration nodeMonitorGracePeriod,
+        int kubeletPort) {
 
     /** Upstream's default {@code --node-monitor-grace-period} (since v1.32). */
     public static final java.time.Duration DEFAULT_NODE_MONITOR_GRACE_PERIOD = java.time.Duration.ofSeconds(50);
@@ -82,9 +85,15 @@ public record ServerConfig(
         if (nodeMonitorGracePeriod.isNegative() || nodeMonitorGracePeriod.isZero()) {
             throw new IllegalArgumentException("nodeMonitorGracePeriod must be positive: " + nodeMonitorGracePeriod);
         }
+        if (kubeletPort < 0 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("kubeletPort must be 0-65535: " + kubeletPort);
+        }
     }
 
-    /** A configuration whose agent (if any) uses the managed containerd, with upstream's node monitor grace period. */
+    /**
+     * A configuration whose agent (if any) uses the managed containerd and the kubelet port 10250,
+     * with upstream's node monitor grace period.
+     */
     public ServerConfig(Path dataDirectory, InetAddress bindAddress, int httpsPort, InetAddress advertiseAddress,
                         List<String> tlsSans, Optional<Path> writeKubeconfig, Set<PosixFilePermission> kubeconfigMode,
                         String datastoreEndpoint, Cidr clusterCidr, Cidr serviceCidr, InetAddress clusterDns,
@@ -92,7 +101,8 @@ public record ServerConfig(
                         List<String> controllers, int simNodes, SimulatedNodes.Capacity simNodeCapacity) {
         this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
                 datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
-                controllers, simNodes, simNodeCapacity, Optional.empty(), DEFAULT_NODE_MONITOR_GRACE_PERIOD);
+                controllers, simNodes, simNodeCapacity, Optional.empty(), DEFAULT_NODE_MONITOR_GRACE_PERIOD,
+                NodeConfig.DEFAULT_KUBELET_PORT);
     }
 
     /** A configuration without simulated nodes. */
@@ -103,7 +113,8 @@ public record ServerConfig(
                         List<String> controllers) {
         this(dataDirectory, bindAddress, httpsPort, advertiseAddress, tlsSans, writeKubeconfig, kubeconfigMode,
                 datastoreEndpoint, clusterCidr, serviceCidr, clusterDns, clusterDomain, nodeName, disableAgent,
-                controllers, 0, SimulatedNodes.Capacity.DEFAULT, Optional.empty(), DEFAULT_NODE_MONITOR_GRACE_PERIOD);
+                controllers, 0, SimulatedNodes.Capacity.DEFAULT, Optional.empty(), DEFAULT_NODE_MONITOR_GRACE_PERIOD,
+                NodeConfig.DEFAULT_KUBELET_PORT);
     }
 
     /** k3s' rule: the system location for root, the home directory for everyone else. */

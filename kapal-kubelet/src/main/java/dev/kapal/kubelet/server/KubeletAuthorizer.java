@@ -23,7 +23,7 @@ public interface KubeletAuthorizer {
      * so RBAC decides; {@code client} must be allowed to create subject access reviews. Members of
      * {@code system:masters} are allowed without asking.
      */
-    static KubeletAuthorizer subjectAccessReview(KubernetesClient client, String nodeName) {
+    public static KubeletAuthorizer subjectAccessReview(KubernetesClient client, String nodeName) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(nodeName, "nodeName");
         return (user, groups, verb, subresource) -> {
