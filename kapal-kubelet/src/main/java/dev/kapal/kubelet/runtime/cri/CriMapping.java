@@ -152,11 +152,29 @@ final class CriMapping {
                 .putAllLabels(config.labels())
                 .putAllAnnotations(config.annotations())
                 .setLogPath(containerLogPath(config.metadata()))
-                .setLinux(LinuxContainerConfig.getDefaultInstance());
+                .setLinux(linux(config.resources()));
         for (ContainerConfig.KeyValue env : config.envs()) {
             builder.addEnvs(KeyValue.newBuilder().setKey(env.key()).setValue(env.value()));
         }
+        for (ContainerConfig.Mount mount : config.mounts()) {
+            builder.addMounts(dev.kapal.kubelet.runtime.cri.v1.Mount.newBuilder()
+                    .setContainerPath(mount.containerPath())
+                    .setHostPath(mount.hostPath())
+                    .setReadonly(mount.readOnly()));
+        }
         return builder.build();
+    }
+
+    static LinuxContainerConfig linux(ContainerConfig.LinuxResources resources) {
+        if (resources.equals(ContainerConfig.LinuxResources.NONE)) {
+            return LinuxContainerConfig.getDefaultInstance();
+        }
+        return LinuxContainerConfig.newBuilder().setResources(dev.kapal.kubelet.runtime.cri.v1.LinuxContainerResources.newBuilder()
+                .setCpuPeriod(resources.cpuPeriod())
+                .setCpuQuota(resources.cpuQuota())
+                .setCpuShares(resources.cpuShares())
+                .setMemoryLimitInBytes(resources.memoryLimitInBytes())
+                .setOomScoreAdj(resources.oomScoreAdj())).build();
     }
 
     /** Relative to the pod log directory, as the kubelet names it. */
