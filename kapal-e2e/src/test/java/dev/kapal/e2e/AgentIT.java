@@ -189,20 +189,22 @@ class AgentIT {
 
         Process forward = kubectl.start("port-forward", "pod/web", ":8080");
         try {
-            java.util.concurrent.CompletableFuture<Integer> port = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            // kubectl's output is read to its end: a closed pipe would kill it (SIGPIPE) at its next line.
+            java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
                 java.util.regex.Pattern forwarding = java.util.regex.Pattern.compile("Forwarding from 127\\.0\\.0\\.1:(\\d+) -> 8080");
                 try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                         java.util.regex.Matcher matcher = forwarding.matcher(line);
                         if (matcher.find()) {
-                            return Integer.parseInt(matcher.group(1));
+                            port.complete(Integer.parseInt(matcher.group(1)));
                         }
                     }
-                    return -1;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                } catch (IOException ended) {
+                    // kubectl was stopped
                 }
-            }, runnable -> Thread.ofVirtual().start(runnable));
+                port.complete(-1);
+            });
             int local = port.get(60, TimeUnit.SECONDS);
             assertThat(local).as("kubectl port-forward printed its local port").isPositive();
             HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
