@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +92,7 @@ class AgentIT {
     void theNodeRegistersReadyFromThisMachineWithAServerNodesLabelsAndContainerd() throws Exception {
         awaitAgentReady(1);
         Kubectl kubectl = kubectl();
-        String wide = awaitOutput(kubectl, WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
+        String wide = kubectl.awaitOutput(WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
                 "get", "nodes", "-o", "wide");
         assertThat(wide).contains("control-plane,master").contains("containerd://").contains("+kapal");
 
@@ -145,7 +144,7 @@ class AgentIT {
                     ports:
                     - containerPort: 8080
                 """.formatted(IMAGE), "apply", "-f", "-"));
-        awaitOutput(kubectl, WAIT, "True"::equals, "get", "pod", "web", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
+        kubectl.awaitOutput(WAIT, "True"::equals, "get", "pod", "web", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
         JsonNode pod = JSON.readTree(ok(kubectl.run("get", "pod", "web", "-o", "json")).out());
         String podIp = pod.path("status").path("podIP").asText();
         assertThat(podIp).startsWith(JSON.readTree(ok(kubectl.run("get", "node", NODE, "-o", "json")).out())
@@ -182,8 +181,8 @@ class AgentIT {
 
         ok(kubectl.run("run", "talker", "--image=" + IMAGE, "--image-pull-policy=Never", "--restart=Never",
                 "--", "sh", "-c", "echo first line; echo second line; exec sleep 100000"));
-        awaitOutput(kubectl, WAIT, "Running"::equals, "get", "pod", "talker", "-o", "jsonpath={.status.phase}");
-        awaitOutput(kubectl, WAIT, out -> out.equals("first line\nsecond line\n"), "logs", "talker");
+        kubectl.awaitOutput(WAIT, "Running"::equals, "get", "pod", "talker", "-o", "jsonpath={.status.phase}");
+        kubectl.awaitOutput(WAIT, out -> out.equals("first line\nsecond line\n"), "logs", "talker");
         assertThat(ok(kubectl.run("logs", "talker", "--tail=1")).out()).isEqualTo("second line\n");
         ok(kubectl.run("delete", "pod", "talker", "--grace-period=1"));
 
@@ -270,10 +269,10 @@ class AgentIT {
         // server expired): until then the pods' statuses are the old agent's.
         awaitAgentReady(2);
         Kubectl kubectl = kubectl();
-        awaitOutput(kubectl, WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
+        kubectl.awaitOutput(WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
                 "get", "nodes");
         // The agent has re-read every pod once it wrote their status again: wait until all are Ready.
-        awaitOutput(kubectl, WAIT, out -> out.lines().skip(1).count() == 4 && out.lines().skip(1).allMatch(line -> line.contains(" 1/1 ")
+        kubectl.awaitOutput(WAIT, out -> out.lines().skip(1).count() == 4 && out.lines().skip(1).allMatch(line -> line.contains(" 1/1 ")
                 && line.contains(" Running ")), "get", "pods");
         Thread.sleep(5_000);  // a wrongly restarted container would show within a few sync rounds
         assertThat(runningContainers(kubectl)).isEqualTo(containersBeforeKill);
@@ -314,7 +313,7 @@ class AgentIT {
                     imagePullPolicy: IfNotPresent
                     command: ["sleep", "100000"]
                 """.formatted(IMAGE), "apply", "-f", "-"));
-        awaitOutput(kubectl, WAIT, "True"::equals, "get", "pod", "after-restart", "-o",
+        kubectl.awaitOutput(WAIT, "True"::equals, "get", "pod", "after-restart", "-o",
                 "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
         long newPid = Long.parseLong(Files.readString(pidFile).strip());
         assertThat(newPid).isNotEqualTo(pid);
@@ -322,7 +321,7 @@ class AgentIT {
         Map<String, String> after = runningContainers(kubectl);
         after.remove("after-restart");
         assertThat(after).isEqualTo(before);
-        awaitOutput(kubectl, WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
+        kubectl.awaitOutput(WAIT, out -> out.lines().anyMatch(line -> line.startsWith(NODE) && line.contains(" Ready ")),
                 "get", "nodes");
     }
 
@@ -397,24 +396,6 @@ class AgentIT {
         return result;
     }
 
-    private static String awaitOutput(Kubectl kubectl, Duration timeout, Predicate<String> check, String... arguments) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Kubectl.Result last = null;
-        while (System.nanoTime() < deadline) {
-            last = kubectl.run(arguments);
-            if (last.ok() && check.test(last.out())) {
-                return last.out();
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("kubectl " + String.join(" ", arguments) + " never satisfied the check within " + timeout
-                + "; last: " + last + "\nserver log:\n" + server.tail());
-    }
 
     private static String run(String... command) {
         try {

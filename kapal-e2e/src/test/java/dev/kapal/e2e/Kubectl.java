@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** Runs a real kubectl binary of one minor version against a kubeconfig. */
 record Kubectl(String version, Path binary, Path kubeconfig) {
@@ -60,6 +62,29 @@ record Kubectl(String version, Path binary, Path kubeconfig) {
         } catch (Exception e) {
             throw new IllegalStateException("kubectl " + String.join(" ", arguments), e);
         }
+    }
+
+    /**
+     * Runs kubectl every 250 ms until it succeeds with output that satisfies {@code check};
+     * answers that output, or fails with the last result after {@code timeout}.
+     */
+    String awaitOutput(Duration timeout, Predicate<String> check, String... arguments) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Result last = null;
+        while (System.nanoTime() < deadline) {
+            last = run(arguments);
+            if (last.ok() && check.test(last.out())) {
+                return last.out();
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("kubectl " + String.join(" ", arguments) + " never satisfied the check within " + timeout
+                + "; last: " + last);
     }
 
     /** Starts kubectl and leaves it running (for {@code get -w}). */

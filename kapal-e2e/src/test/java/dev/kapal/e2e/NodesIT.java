@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,7 +34,7 @@ class NodesIT {
     @BeforeAll
     static void startServer() throws Exception {
         server = KapalProcess.startFresh("--sim-nodes", "3", "--node-monitor-grace-period", "20s");
-        awaitOutput(kubectl(), Duration.ofSeconds(60), out -> out.lines().filter(line -> line.contains(" Ready ")).count() == 3,
+        kubectl().awaitOutput(Duration.ofSeconds(60), out -> out.lines().filter(line -> line.contains(" Ready ")).count() == 3,
                 "get", "nodes", "--no-headers");
     }
 
@@ -55,25 +54,6 @@ class NodesIT {
         return result;
     }
 
-    /** Runs kubectl until its output satisfies {@code check}; fails with the last output after {@code timeout}. */
-    private static String awaitOutput(Kubectl kubectl, Duration timeout, Predicate<String> check, String... arguments) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Kubectl.Result last = null;
-        while (System.nanoTime() < deadline) {
-            last = kubectl.run(arguments);
-            if (last.ok() && check.test(last.out())) {
-                return last.out();
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("kubectl " + String.join(" ", arguments) + " never satisfied the check within " + timeout
-                + "; last: " + last);
-    }
 
     private static String jsonpath(Kubectl kubectl, String... getArguments) {
         return ok(kubectl.run(getArguments)).out();
@@ -153,7 +133,7 @@ class NodesIT {
                       value: x
                       effect: NoSchedule
                     """), "-n", "avoid", "apply", "-f", "-"));
-            assertThat(awaitOutput(kubectl, SCHEDULED, out -> !out.isBlank(), "-n", "avoid", "get", "pod", "tolerant", "-o",
+            assertThat(kubectl.awaitOutput(SCHEDULED, out -> !out.isBlank(), "-n", "avoid", "get", "pod", "tolerant", "-o",
                     "jsonpath={.spec.nodeName}")).isEqualTo("sim-1");
 
             // Fits nowhere: each node rejects it for its own reason, all three named.
@@ -164,7 +144,7 @@ class NodesIT {
             String message = "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, "
                     + "1 node(s) had untolerated taint {dedicated: x}, 1 node(s) were unschedulable. "
                     + "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.";
-            String events = awaitOutput(kubectl, SCHEDULED, out -> out.contains("FailedScheduling"), "-n", "avoid", "get", "events",
+            String events = kubectl.awaitOutput(SCHEDULED, out -> out.contains("FailedScheduling"), "-n", "avoid", "get", "events",
                     "--field-selector", "involvedObject.name=nowhere");
             assertThat(events).containsPattern("Warning\\s+FailedScheduling\\s+pod/nowhere\\s+" + java.util.regex.Pattern.quote(message));
             assertThat(jsonpath(kubectl, "-n", "avoid", "get", "pod", "nowhere", "-o",
@@ -178,7 +158,7 @@ class NodesIT {
             // Uncordoning makes room at once: the scheduler requeues on the node change.
             assertThat(ok(kubectl.run("uncordon", "sim-0")).out()).isEqualTo("node/sim-0 uncordoned\n");
             ok(kubectl.run("label", "node", "sim-0", "disktype=ssd"));
-            assertThat(awaitOutput(kubectl, SCHEDULED, out -> !out.isBlank(), "-n", "avoid", "get", "pod", "nowhere", "-o",
+            assertThat(kubectl.awaitOutput(SCHEDULED, out -> !out.isBlank(), "-n", "avoid", "get", "pod", "nowhere", "-o",
                     "jsonpath={.spec.nodeName}")).isEqualTo("sim-0");
         } finally {
             kubectl.run("uncordon", "sim-0");
@@ -219,19 +199,19 @@ class NodesIT {
             assertThat(ok(kubectl.run("annotate", "node", "sim-2", "sim.kapal.dev/down=true")).out()).isEqualTo("node/sim-2 annotated\n");
 
             // No heartbeats for longer than the grace period: Ready=Unknown, then the unreachable taints.
-            awaitOutput(kubectl, Duration.ofSeconds(90), out -> out.equals("Unknown NodeStatusUnknown"), "get", "node", "sim-2", "-o",
+            kubectl.awaitOutput(Duration.ofSeconds(90), out -> out.equals("Unknown NodeStatusUnknown"), "get", "node", "sim-2", "-o",
                     "jsonpath={.status.conditions[?(@.type==\"Ready\")].status} {.status.conditions[?(@.type==\"Ready\")].reason}");
             assertThat(jsonpath(kubectl, "get", "node", "sim-2", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].message}"))
                     .isEqualTo("Kubelet stopped posting node status.");
             assertThat(ok(kubectl.run("get", "node", "sim-2", "--no-headers")).out()).matches("sim-2\\s+NotReady\\s+.*\n");
-            awaitOutput(kubectl, Duration.ofSeconds(30),
+            kubectl.awaitOutput(Duration.ofSeconds(30),
                     out -> out.contains("node.kubernetes.io/unreachable:NoSchedule") && out.contains("node.kubernetes.io/unreachable:NoExecute"),
                     "get", "node", "sim-2", "-o", "jsonpath={range .spec.taints[*]}{.key}:{.effect}{\"\\n\"}{end}");
 
             // Its pods are marked not ready; the one tolerating 5 s is evicted, the one tolerating 300 s stays.
-            awaitOutput(kubectl, Duration.ofSeconds(30), out -> out.equals("False False"), "-n", "lost", "get", "pods", "short", "patient",
+            kubectl.awaitOutput(Duration.ofSeconds(30), out -> out.equals("False False"), "-n", "lost", "get", "pods", "short", "patient",
                     "-o", "jsonpath={.items[*].status.conditions[?(@.type==\"Ready\")].status}");
-            awaitOutput(kubectl, Duration.ofSeconds(60), out -> !out.isBlank(), "-n", "lost", "get", "pod", "short", "-o",
+            kubectl.awaitOutput(Duration.ofSeconds(60), out -> !out.isBlank(), "-n", "lost", "get", "pod", "short", "-o",
                     "jsonpath={.metadata.deletionTimestamp}");
             assertThat(jsonpath(kubectl, "-n", "lost", "get", "pod", "short", "-o",
                     "jsonpath={.status.conditions[?(@.type==\"DisruptionTarget\")].reason}")).isEqualTo("DeletionByTaintManager");
@@ -243,11 +223,11 @@ class NodesIT {
 
             // Back: heartbeats resume, Ready, the taints go, and the node finishes the eviction.
             assertThat(ok(kubectl.run("annotate", "node", "sim-2", "sim.kapal.dev/down-")).out()).isEqualTo("node/sim-2 annotated\n");
-            awaitOutput(kubectl, Duration.ofSeconds(60), out -> out.equals("True"), "get", "node", "sim-2", "-o",
+            kubectl.awaitOutput(Duration.ofSeconds(60), out -> out.equals("True"), "get", "node", "sim-2", "-o",
                     "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}");
-            awaitOutput(kubectl, Duration.ofSeconds(60), out -> !out.contains("node.kubernetes.io/unreachable"), "get", "node", "sim-2",
+            kubectl.awaitOutput(Duration.ofSeconds(60), out -> !out.contains("node.kubernetes.io/unreachable"), "get", "node", "sim-2",
                     "-o", "jsonpath={.spec.taints}");
-            awaitOutput(kubectl, Duration.ofSeconds(60), out -> out.strip().equals("pod/patient"), "-n", "lost", "get", "pods", "-o", "name");
+            kubectl.awaitOutput(Duration.ofSeconds(60), out -> out.strip().equals("pod/patient"), "-n", "lost", "get", "pods", "-o", "name");
             ok(kubectl.run("-n", "lost", "wait", "--for=condition=Ready", "pod/patient", "--timeout=50s"));
         } finally {
             kubectl.run("annotate", "node", "sim-2", "sim.kapal.dev/down-");
@@ -299,10 +279,10 @@ class NodesIT {
             Thread.sleep(1_000);
             ok(kubectl.runWithInput(pod("high", "preemptor", onSim0.formatted("nodes-it-high"), "20"), "-n", "preempt", "apply", "-f", "-"));
 
-            assertThat(awaitOutput(kubectl, SCHEDULED, out -> !out.isBlank(), "-n", "preempt", "get", "pod", "high", "-o",
+            assertThat(kubectl.awaitOutput(SCHEDULED, out -> !out.isBlank(), "-n", "preempt", "get", "pod", "high", "-o",
                     "jsonpath={.spec.nodeName}")).isEqualTo("sim-0");
-            awaitOutput(kubectl, SCHEDULED, out -> out.isBlank(), "-n", "preempt", "get", "pods", "--field-selector=metadata.name=low", "-o", "name");
-            String events = awaitOutput(kubectl, SCHEDULED, out -> out.contains("Preempted") && out.contains("Scheduled"),
+            kubectl.awaitOutput(SCHEDULED, out -> out.isBlank(), "-n", "preempt", "get", "pods", "--field-selector=metadata.name=low", "-o", "name");
+            String events = kubectl.awaitOutput(SCHEDULED, out -> out.contains("Preempted") && out.contains("Scheduled"),
                     "-n", "preempt", "get", "events");
             String uid = jsonpath(kubectl, "-n", "preempt", "get", "pod", "high", "-o", "jsonpath={.metadata.uid}");
             assertThat(events).containsPattern("Normal\\s+Preempted\\s+pod/low\\s+Preempted by pod " + uid + " on node sim-0");
@@ -310,7 +290,7 @@ class NodesIT {
             assertThat(events).containsPattern("(?m)Warning\\s+FailedScheduling\\s+pod/high\\s+0/3 nodes are available: "
                     + "1 Insufficient cpu, 2 node\\(s\\) didn't match Pod's node affinity/selector\\.$");
 
-            awaitOutput(kubectl, SCHEDULED, out -> out.contains("Running"), "-n", "preempt", "get", "pod", "high", "--no-headers");
+            kubectl.awaitOutput(SCHEDULED, out -> out.contains("Running"), "-n", "preempt", "get", "pod", "high", "--no-headers");
             Thread.sleep(1_000);
             watch.toHandle().destroy();  // (Process.destroy would close the stream being read)
             String rows = watched.get(30, java.util.concurrent.TimeUnit.SECONDS);

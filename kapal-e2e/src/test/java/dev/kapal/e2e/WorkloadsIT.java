@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +119,7 @@ class WorkloadsIT {
     static void startServer() throws Exception {
         server = KapalProcess.startFresh("--sim-nodes", "3");
         Kubectl kubectl = kubectl();
-        awaitOutput(kubectl, Duration.ofSeconds(60), out -> out.lines().filter(line -> line.contains(" Ready ")).count() == 3,
+        kubectl.awaitOutput(Duration.ofSeconds(60), out -> out.lines().filter(line -> line.contains(" Ready ")).count() == 3,
                 "get", "nodes", "--no-headers");
     }
 
@@ -140,25 +139,6 @@ class WorkloadsIT {
         return result;
     }
 
-    /** Runs kubectl until its output satisfies {@code check}; fails with the last output after {@code timeout}. */
-    private static String awaitOutput(Kubectl kubectl, Duration timeout, Predicate<String> check, String... arguments) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Kubectl.Result last = null;
-        while (System.nanoTime() < deadline) {
-            last = kubectl.run(arguments);
-            if (last.ok() && check.test(last.out())) {
-                return last.out();
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("kubectl " + String.join(" ", arguments) + " never satisfied the check within " + timeout
-                + "; last: " + last);
-    }
 
     private static void rolledOut(Kubectl kubectl, String namespace, String deployment) {
         Kubectl.Result status = ok(kubectl.run("-n", namespace, "rollout", "status", "deployment/" + deployment,
@@ -190,7 +170,7 @@ class WorkloadsIT {
                 .matches("nginx-deployment-[a-z0-9]+-[a-z0-9]{5}\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+10\\.42\\.\\d+\\.\\d+\\s+sim-\\d\\s+<none>\\s+<none>"));
 
         // The event chain of the seed: Deployment → ReplicaSet → pods → scheduler.
-        String events = awaitOutput(kubectl, Duration.ofSeconds(30),
+        String events = kubectl.awaitOutput(Duration.ofSeconds(30),
                 out -> out.contains("SuccessfulCreate") && out.contains("Scheduled"), "get", "events");
         assertThat(events.lines().findFirst().orElseThrow()).matches("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE");
         assertThat(events).containsPattern("Normal\\s+ScalingReplicaSet\\s+deployment/nginx-deployment\\s+"
@@ -220,7 +200,7 @@ class WorkloadsIT {
         rolledOut(kubectl, "default", "nginx-deployment");
         assertThat(ok(kubectl.run("get", "deployment", "nginx-deployment", "-o", "jsonpath={.spec.template.spec.containers[0].image}")).out())
                 .isEqualTo("nginx:1.15");
-        awaitOutput(kubectl, Duration.ofSeconds(60), out -> Arrays.stream(out.split(" ")).allMatch("nginx:1.15"::equals),
+        kubectl.awaitOutput(Duration.ofSeconds(60), out -> Arrays.stream(out.split(" ")).allMatch("nginx:1.15"::equals),
                 "get", "pods", "-l", "app=nginx-pod", "--field-selector=status.phase=Running",
                 "-o", "jsonpath={.items[*].spec.containers[0].image}");
         assertThat(ok(kubectl.run("rollout", "history", "deployment/nginx-deployment")).out())
@@ -271,11 +251,11 @@ class WorkloadsIT {
         ok(kubectl.run("create", "namespace", "seed-pdb"));
         ok(kubectl.runWithInput(GUARDED, "-n", "seed-pdb", "apply", "-f", "-"));
         rolledOut(kubectl, "seed-pdb", "guarded");
-        awaitOutput(kubectl, Duration.ofSeconds(60), "3 0"::equals, "-n", "seed-pdb", "get", "pdb", "guarded",
+        kubectl.awaitOutput(Duration.ofSeconds(60), "3 0"::equals, "-n", "seed-pdb", "get", "pdb", "guarded",
                 "-o", "jsonpath={.status.currentHealthy} {.status.disruptionsAllowed}");
         String node = podNodes(kubectl, "seed-pdb", "app=guarded").values().iterator().next();
         ok(kubectl.run("-n", "seed-pdb", "run", "loner", "--image=nginx", "--overrides={\"spec\":{\"nodeName\":\"" + node + "\"}}"));
-        awaitOutput(kubectl, Duration.ofSeconds(60), "Running"::equals, "-n", "seed-pdb", "get", "pod", "loner",
+        kubectl.awaitOutput(Duration.ofSeconds(60), "Running"::equals, "-n", "seed-pdb", "get", "pod", "loner",
                 "-o", "jsonpath={.status.phase}");
 
         // Without the flags, kubectl refuses the emptyDir pod and the unmanaged one (after cordoning).
@@ -299,7 +279,7 @@ class WorkloadsIT {
 
         // A budget that allows one disruption lets the drain finish; the Deployment stays available.
         ok(kubectl.run("-n", "seed-pdb", "patch", "pdb", "guarded", "--type=merge", "-p", "{\"spec\":{\"minAvailable\":2}}"));
-        awaitOutput(kubectl, Duration.ofSeconds(60), "1"::equals, "-n", "seed-pdb", "get", "pdb", "guarded",
+        kubectl.awaitOutput(Duration.ofSeconds(60), "1"::equals, "-n", "seed-pdb", "get", "pdb", "guarded",
                 "-o", "jsonpath={.status.disruptionsAllowed}");
         Kubectl.Result drained = ok(kubectl.run("drain", node, "--ignore-daemonsets", "--delete-emptydir-data",
                 "--timeout=120s"));
@@ -344,12 +324,12 @@ class WorkloadsIT {
 
         assertThat(ok(kubectl.run("-n", "seed-cascade", "delete", "deployment", "cascade")).out())
                 .isEqualTo("deployment.apps \"cascade\" deleted\n");
-        awaitOutput(kubectl, Duration.ofSeconds(60), String::isBlank, "-n", "seed-cascade", "get", "rs,pods", "-l", "app=cascade",
+        kubectl.awaitOutput(Duration.ofSeconds(60), String::isBlank, "-n", "seed-cascade", "get", "rs,pods", "-l", "app=cascade",
                 "-o", "name");
 
         assertThat(ok(kubectl.run("-n", "seed-cascade", "delete", "deployment", "orphaned", "--cascade=orphan")).out())
                 .isEqualTo("deployment.apps \"orphaned\" deleted\n");
-        awaitOutput(kubectl, Duration.ofSeconds(30), String::isBlank, "-n", "seed-cascade", "get", "rs", "-l", "app=orphaned",
+        kubectl.awaitOutput(Duration.ofSeconds(30), String::isBlank, "-n", "seed-cascade", "get", "rs", "-l", "app=orphaned",
                 "-o", "jsonpath={.items[*].metadata.ownerReferences}");
         assertThat(ok(kubectl.run("-n", "seed-cascade", "get", "rs", "-l", "app=orphaned", "-o", "name")).out().lines()).hasSize(1);
         assertThat(ok(kubectl.run("-n", "seed-cascade", "get", "pods", "-l", "app=orphaned", "-o", "name")).out().lines()).hasSize(2);
