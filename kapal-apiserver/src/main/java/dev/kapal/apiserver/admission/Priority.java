@@ -17,12 +17,11 @@ import java.util.function.Supplier;
  *     {@code globalDefault: true} (whose name the pod then gets), else priority 0;</li>
  * <li>a class that does not exist is refused: 403 {@code pods "x" is forbidden: no PriorityClass
  *     with name y was found};</li>
- * <li>a pod giving a non-zero {@code spec.priority} other than its class's value is refused as
- *     upstream does (the integer must not be provided; 0 is what the pod defaulting writes);</li>
+ * <li>a pod giving a {@code spec.priority} or {@code spec.preemptionPolicy} other than its
+ *     class's is refused with 403, as upstream ("must not be provided in pod spec");</li>
  * <li>on update, the priority and policy the pod was created with are kept.</li>
  * </ul>
- * The preemption policy is taken from the class even when the pod spells one out (the pod's own
- * defaulting fills it in before admission, so an explicit value cannot be told from the default).
+ * Pod defaulting leaves both fields alone, so what a client sent is what this plugin sees.
  */
 public final class Priority implements Admission {
     private final Supplier<List<ObjectNode>> priorityClasses;
@@ -40,8 +39,10 @@ public final class Priority implements Admission {
         ObjectNode spec = pod.path("spec") instanceof ObjectNode existing ? existing : pod.putObject("spec");
         if (operation == Operation.UPDATE) {
             JsonNode oldSpec = old.map(o -> o.path("spec")).orElse(null);
-            if (oldSpec != null && oldSpec.has("priority") && !spec.has("priority")) {
-                spec.set("priority", oldSpec.get("priority"));
+            for (String field : List.of("priority", "preemptionPolicy")) {
+                if (oldSpec != null && oldSpec.has(field) && !spec.hasNonNull(field)) {
+                    spec.set(field, oldSpec.get(field));
+                }
             }
             return;
         }
@@ -60,8 +61,7 @@ public final class Priority implements Admission {
             }
         }
         int priority = priorityClass.map(c -> c.path("value").asInt()).orElse(0);
-        // The pod defaulting fills in 0 before admission, so only another value counts as provided.
-        if (spec.hasNonNull("priority") && spec.get("priority").asInt() != 0 && spec.get("priority").asInt() != priority) {
+        if (spec.hasNonNull("priority") && spec.get("priority").asInt() != priority) {
             throw ApiException.forbidden("pods \"" + podName(pod) + "\" is forbidden: the integer value of priority ("
                     + spec.get("priority").asInt() + ") must not be provided in pod spec; priority admission controller computed "
                     + priority + " from the given PriorityClass name");
@@ -69,6 +69,11 @@ public final class Priority implements Admission {
         spec.put("priority", priority);
         String policy = priorityClass.map(c -> c.path("preemptionPolicy").asText("")).filter(p -> !p.isEmpty())
                 .orElse("PreemptLowerPriority");
+        if (spec.hasNonNull("preemptionPolicy") && !spec.get("preemptionPolicy").asText().equals(policy)) {
+            throw ApiException.forbidden("pods \"" + podName(pod) + "\" is forbidden: the string value of PreemptionPolicy ("
+                    + spec.get("preemptionPolicy").asText() + ") must not be provided in pod spec; priority admission controller computed "
+                    + policy + " from the given PriorityClass name");
+        }
         spec.put("preemptionPolicy", policy);
     }
 

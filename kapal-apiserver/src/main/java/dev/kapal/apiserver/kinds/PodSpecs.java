@@ -66,16 +66,14 @@ final class PodSpecs {
 
     /**
      * Defaults only pods get. {@code enableServiceLinks} and requests-from-limits come from
-     * upstream's {@code SetDefaults_Pod}; priority and preemption policy from the Priority
-     * admission plugin; the service account from the ServiceAccount admission plugin. Kapal has no
-     * separate mutating admission for these, so they are defaults here: the observable object is
-     * the same.
+     * upstream's {@code SetDefaults_Pod}; the service account from the ServiceAccount admission
+     * plugin (Kapal has no separate mutating admission for it, so it is a default here: the
+     * observable object is the same). Priority and preemption policy are the Priority admission
+     * plugin's alone, which refuses values that differ from the PriorityClass's.
      */
     static void applyPodOnlyDefaults(ObjectNode spec) {
         applyDefaults(spec);
         defaultBoolean(spec, "enableServiceLinks", true);
-        defaultText(spec, "preemptionPolicy", "PreemptLowerPriority");
-        defaultInt(spec, "priority", 0);
         defaultText(spec, "serviceAccountName", "default");
         defaultText(spec, "serviceAccount", spec.get("serviceAccountName").asText());
         for (String list : List.of("initContainers", "containers")) {

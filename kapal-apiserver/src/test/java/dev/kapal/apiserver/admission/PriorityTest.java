@@ -34,10 +34,9 @@ class PriorityTest {
                 + ",\"preemptionPolicy\":\"" + policy + "\"}"));
     }
 
-    /** A pod as it reaches admission: the defaulting already wrote priority 0 and PreemptLowerPriority. */
+    /** A pod as it reaches admission: neither priority nor preemption policy, unless a test adds them. */
     private static ObjectNode pod(String className) throws Exception {
-        return json("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}],"
-                + "\"priority\":0,\"preemptionPolicy\":\"PreemptLowerPriority\""
+        return json("{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\"}]"
                 + (className.isEmpty() ? "" : ",\"priorityClassName\":\"" + className + "\"") + "}}");
     }
 
@@ -57,7 +56,9 @@ class PriorityTest {
     @Test
     void withoutAClassTheGlobalDefaultAppliesAndNamesItself() throws Exception {
         ObjectNode plain = admit(pod(""));
+        assertThat(plain.path("spec").path("priority").isInt()).isTrue();
         assertThat(plain.path("spec").path("priority").asInt()).isZero();
+        assertThat(plain.path("spec").path("preemptionPolicy").asText()).isEqualTo("PreemptLowerPriority");
         assertThat(plain.path("spec").has("priorityClassName")).isFalse();
 
         priorityClass("everyone", 50, true, "PreemptLowerPriority");
@@ -78,6 +79,25 @@ class PriorityTest {
         assertThatThrownBy(() -> admit(pod)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
                 .isEqualTo("pods \"p\" is forbidden: the integer value of priority (7) must not be provided in pod spec; "
                         + "priority admission controller computed 10 from the given PriorityClass name"));
+
+        ObjectNode never = pod("low");
+        never.with("spec").put("preemptionPolicy", "Never");
+        assertThatThrownBy(() -> admit(never)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
+                .isEqualTo("pods \"p\" is forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; "
+                        + "priority admission controller computed PreemptLowerPriority from the given PriorityClass name"));
+        ObjectNode same = pod("low");
+        same.with("spec").put("priority", 10).put("preemptionPolicy", "PreemptLowerPriority");
+        assertThat(admit(same).path("spec").path("priority").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void anUpdateKeepsWhatTheCreateComputed() throws Exception {
+        priorityClass("high", 1000, false, "Never");
+        ObjectNode created = admit(pod("high"));
+        ObjectNode update = pod("high");
+        admission.admit(info("", "v1", "pods"), Admission.Operation.UPDATE, update, Optional.of(created));
+        assertThat(update.path("spec").path("priority").asInt()).isEqualTo(1000);
+        assertThat(update.path("spec").path("preemptionPolicy").asText()).isEqualTo("Never");
     }
 
     @Test

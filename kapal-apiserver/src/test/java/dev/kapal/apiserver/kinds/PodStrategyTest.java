@@ -50,8 +50,6 @@ class PodStrategyTest {
                     terminationMessagePolicy: File
                   dnsPolicy: ClusterFirst
                   enableServiceLinks: true
-                  preemptionPolicy: PreemptLowerPriority
-                  priority: 0
                   restartPolicy: Always
                   schedulerName: default-scheduler
                   securityContext: {}

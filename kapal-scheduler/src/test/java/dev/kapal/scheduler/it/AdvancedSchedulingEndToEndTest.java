@@ -146,14 +146,16 @@ class AdvancedSchedulingEndToEndTest {
         threeNodes("4");
         admin.resource(new PriorityClassBuilder().withNewMetadata().withName("low").endMetadata().withValue(100).build()).create();
         admin.resource(new PriorityClassBuilder().withNewMetadata().withName("high").endMetadata().withValue(1000).build()).create();
+        admin.resource(new PriorityClassBuilder().withNewMetadata().withName("high-polite").endMetadata().withValue(1000)
+                .withPreemptionPolicy("Never").build()).create();
         startScheduler(Scheduler.withDefaultProfile(cluster.clientFor("system:kube-scheduler")));
         for (int i = 0; i < 3; i++) {
             create(pod("batch-" + i, Map.of("app", "batch"), "3").editSpec().withPriorityClassName("low").endSpec().build());
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.pods().inNamespace("default").list().getItems().stream()
                 .filter(p -> p.getSpec().getNodeName() != null).count() == 3);
-        Pod never = create(pod("polite", Map.of(), "3").editSpec().withPriorityClassName("high")
-                .withPreemptionPolicy("Never").endSpec().build());
+        // As upstream, the policy comes from the PriorityClass (a pod spelling out another one is refused).
+        Pod never = create(pod("polite", Map.of(), "3").editSpec().withPriorityClassName("high-polite").endSpec().build());
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(event("FailedScheduling", never.getMetadata().getName()))
                 .get().extracting(Event::getMessage).isEqualTo(
                         "0/3 nodes are available: 3 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never."));
