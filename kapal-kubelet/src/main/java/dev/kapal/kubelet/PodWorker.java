@@ -110,6 +110,7 @@ final class PodWorker {
 
     // Owned by writeStatus().
     private volatile PodStatus written;
+    private volatile long writtenRevision;
     private volatile boolean rewrite;
     private boolean deleteSent;
 
@@ -274,7 +275,10 @@ final class PodWorker {
      * Upstream's status manager reconcile: when the pod's Ready condition in the API is not the
      * one this kubelet last wrote, someone else changed it (the node lifecycle controller marks
      * pods Ready=False while their node looks lost, and may do so just after the node came back),
-     * so the kubelet's own status is written again.
+     * so the kubelet's own status is written again. Only a change made after our last write
+     * counts — an informer event older than it differs too — and "after" is told by the
+     * resourceVersion (a revision of the store, increasing), not by condition timestamps, which
+     * have one-second resolution: the controller often answers within the second of our write.
      */
     void reconcileStatus(Pod fromApi) {
         PodStatus last = written;
@@ -283,9 +287,8 @@ final class PodWorker {
         }
         var ours = readyOf(last);
         var theirs = readyOf(fromApi.getStatus());
-        // Only a later change counts: an informer event older than our last write differs too.
         if (ours != null && theirs != null && !java.util.Objects.equals(ours.getStatus(), theirs.getStatus())
-                && instant(theirs.getLastTransitionTime()).isAfter(instant(ours.getLastTransitionTime()))) {
+                && revision(fromApi) > writtenRevision) {
             requestStatusRewrite();
         }
     }
@@ -302,11 +305,12 @@ final class PodWorker {
         return null;
     }
 
-    private static java.time.Instant instant(String timestamp) {
+    /** The object's resourceVersion as a number; 0 when it is not one. */
+    private static long revision(Pod pod) {
         try {
-            return timestamp == null ? java.time.Instant.MIN : java.time.Instant.parse(timestamp);
-        } catch (java.time.format.DateTimeParseException unreadable) {
-            return java.time.Instant.MIN;
+            return Long.parseLong(pod.getMetadata().getResourceVersion());
+        } catch (RuntimeException notANumber) {
+            return 0;
         }
     }
 
@@ -930,8 +934,9 @@ final class PodWorker {
         if (!status.equals(written)) {
             try {
                 String patch = Serialization.asJson(Map.of("status", status));
-                client.pods().inNamespace(namespace).withName(name).subresource("status")
+                Pod stored = client.pods().inNamespace(namespace).withName(name).subresource("status")
                         .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+                writtenRevision = stored == null ? 0 : revision(stored);
                 written = status;
                 node.services().statistics().statusWrites.increment();
             } catch (KubernetesClientException failure) {
