@@ -229,6 +229,9 @@ class NodesIT {
                     "-o", "jsonpath={.spec.taints}");
             kubectl.awaitOutput(Duration.ofSeconds(60), out -> out.strip().equals("pod/patient"), "-n", "lost", "get", "pods", "-o", "name");
             ok(kubectl.run("-n", "lost", "wait", "--for=condition=Ready", "pod/patient", "--timeout=50s"));
+            // Field managers are named after the components, as upstream's User-Agents name them.
+            assertThat(jsonpath(kubectl, "-n", "lost", "get", "pod", "patient", "--show-managed-fields", "-o",
+                    "jsonpath={range .metadata.managedFields[*]}{.manager}/{.subresource} {end}")).contains("kubelet/status");
         } finally {
             kubectl.run("annotate", "node", "sim-2", "sim.kapal.dev/down-");
             kubectl.run("delete", "namespace", "lost", "--wait=false");

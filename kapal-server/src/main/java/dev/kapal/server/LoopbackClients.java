@@ -27,14 +27,38 @@ public final class LoopbackClients {
         this.port = port;
     }
 
-    /** A client acting as {@code user} in {@code groups}; the caller closes it. */
+    /**
+     * A client acting as {@code user} in {@code groups}; the caller closes it. Its User-Agent is
+     * the upstream component's ({@code kube-controller-manager/v1.33.x (linux/amd64) kubernetes/kapal},
+     * {@code kube-scheduler/…}, {@code kubelet/…} for nodes), so the API server names it as the
+     * field manager of what it writes, as on Kubernetes.
+     */
     public KubernetesClient forUser(String user, List<String> groups) {
-        return forCertificate(pki.issueComponentCertificate(user, groups));
+        return forCertificate(pki.issueComponentCertificate(user, groups), userAgent(user));
     }
 
     /** A client presenting {@code certificate} (the admin's, say); the caller closes it. */
     public KubernetesClient forCertificate(IssuedCertificate certificate) {
+        return forCertificate(certificate, Config.KUBERNETES_USER_AGENT);
+    }
+
+    /** The component a loopback user stands for, as upstream's binaries name themselves. */
+    static String userAgent(String user) {
+        String component;
+        if (user.startsWith("system:node:") || user.equals("system:kapal-sim-nodes")) {
+            component = "kubelet";
+        } else if (user.startsWith("system:kube-")) {
+            component = user.substring("system:".length());
+        } else {
+            return Config.KUBERNETES_USER_AGENT;
+        }
+        String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+        return component + "/" + Version.kubernetes() + " (linux/" + arch + ") kubernetes/kapal";
+    }
+
+    private KubernetesClient forCertificate(IssuedCertificate certificate, String userAgent) {
         Config config = new ConfigBuilder()
+                .withUserAgent(userAgent)
                 .withMasterUrl("https://127.0.0.1:" + port)
                 .withCaCertData(base64(pki.serverCa().certificatePem()))
                 .withClientCertData(base64(certificate.certificatePem()))
