@@ -50,13 +50,85 @@ final class ContainerEnvironment {
      * @param podIps      the sandbox's addresses (empty before it has one)
      * @param hostIps     the node's addresses
      * @param allocatable the node's allocatable resources: the value of a limit that is not set
+     * @param services    the Service environment variables ({@link #serviceVariables}): below the
+     *                    container's own variables, and usable in their {@code $(VAR)}s
      */
-    record Facts(List<String> podIps, List<String> hostIps, Map<String, Quantity> allocatable) {
+    record Facts(List<String> podIps, List<String> hostIps, Map<String, Quantity> allocatable, Map<String, String> services) {
         Facts {
             podIps = List.copyOf(podIps);
             hostIps = List.copyOf(hostIps);
             allocatable = Map.copyOf(allocatable);
+            services = Map.copyOf(services);
         }
+
+        /** Facts without Service variables. */
+        Facts(List<String> podIps, List<String> hostIps, Map<String, Quantity> allocatable) {
+            this(podIps, hostIps, allocatable, Map.of());
+        }
+
+        Facts withServices(Map<String, String> variables) {
+            return new Facts(podIps, hostIps, allocatable, variables);
+        }
+    }
+
+    /**
+     * The kubelet's Service environment variables, docker-link style, for the Services that exist
+     * when the container starts: those of the pod's namespace when {@code enableServiceLinks}
+     * (default true), and always the {@code kubernetes} Service of {@code default}; Services without
+     * a ClusterIP (headless) are skipped. For a Service {@code redis-primary} at 10.43.0.11 with
+     * port 6379/TCP: {@code REDIS_PRIMARY_SERVICE_HOST=10.43.0.11}, {@code _SERVICE_PORT=6379},
+     * {@code _SERVICE_PORT_<PORTNAME>} per named port, {@code REDIS_PRIMARY_PORT=tcp://10.43.0.11:6379}
+     * and {@code REDIS_PRIMARY_PORT_6379_TCP}, {@code _PROTO}, {@code _PORT}, {@code _ADDR}.
+     */
+    static Map<String, String> serviceVariables(Pod pod, List<io.fabric8.kubernetes.api.model.Service> services) {
+        boolean links = pod.getSpec().getEnableServiceLinks() == null || pod.getSpec().getEnableServiceLinks();
+        String namespace = pod.getMetadata().getNamespace();
+        Map<String, io.fabric8.kubernetes.api.model.Service> chosen = new java.util.TreeMap<>();
+        for (var service : services) {
+            String ip = service.getSpec() == null ? null : service.getSpec().getClusterIP();
+            if (ip == null || ip.isEmpty() || ip.equals("None")) {
+                continue;
+            }
+            String name = service.getMetadata().getName();
+            if ("default".equals(service.getMetadata().getNamespace()) && "kubernetes".equals(name)) {
+                chosen.putIfAbsent(name, service);
+            } else if (links && namespace.equals(service.getMetadata().getNamespace())) {
+                chosen.put(name, service);
+            }
+        }
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (var service : chosen.values()) {
+            String prefix = service.getMetadata().getName().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+            String ip = service.getSpec().getClusterIP();
+            String host = ip.contains(":") ? "[" + ip + "]" : ip;
+            var ports = service.getSpec().getPorts() == null ? List.<io.fabric8.kubernetes.api.model.ServicePort>of()
+                    : service.getSpec().getPorts();
+            variables.put(prefix + "_SERVICE_HOST", ip);
+            if (!ports.isEmpty()) {
+                variables.put(prefix + "_SERVICE_PORT", Integer.toString(ports.getFirst().getPort()));
+            }
+            for (var port : ports) {
+                if (port.getName() != null && !port.getName().isEmpty()) {
+                    variables.put(prefix + "_SERVICE_PORT_" + port.getName().toUpperCase(java.util.Locale.ROOT).replace('-', '_'),
+                            Integer.toString(port.getPort()));
+                }
+            }
+            for (int index = 0; index < ports.size(); index++) {
+                var port = ports.get(index);
+                String protocol = port.getProtocol() == null || port.getProtocol().isEmpty() ? "TCP" : port.getProtocol();
+                String lower = protocol.toLowerCase(java.util.Locale.ROOT);
+                String url = lower + "://" + host + ":" + port.getPort();
+                if (index == 0) {
+                    variables.put(prefix + "_PORT", url);
+                }
+                String portPrefix = prefix + "_PORT_" + port.getPort() + "_" + protocol.toUpperCase(java.util.Locale.ROOT);
+                variables.put(portPrefix, url);
+                variables.put(portPrefix + "_PROTO", lower);
+                variables.put(portPrefix + "_PORT", Integer.toString(port.getPort()));
+                variables.put(portPrefix + "_ADDR", ip);
+            }
+        }
+        return variables;
     }
 
     /** A container's environment could not be made; the message is the kubelet's. */
@@ -118,13 +190,24 @@ final class ContainerEnvironment {
                 }
                 value = resolved.get();
             } else {
-                value = expand(variable.getValue() == null ? "" : variable.getValue(), environment);
+                value = expand(variable.getValue() == null ? "" : variable.getValue(), withServices(environment, facts));
             }
             environment.put(variable.getName(), value);
         }
+        // Service variables come last and never replace the container's own (upstream's order).
+        facts.services().forEach(environment::putIfAbsent);
         List<String> command = container.getCommand().stream().map(part -> expand(part, environment)).toList();
         List<String> args = container.getArgs().stream().map(part -> expand(part, environment)).toList();
         return new Resolved(environment, command, args);
+    }
+
+    private static Map<String, String> withServices(Map<String, String> environment, Facts facts) {
+        if (facts.services().isEmpty()) {
+            return environment;
+        }
+        Map<String, String> variables = new LinkedHashMap<>(facts.services());
+        variables.putAll(environment);
+        return variables;
     }
 
     private static Optional<String> valueFrom(Pod pod, Container container, EnvVarSource source, Facts facts, Lookup objects) {

@@ -78,11 +78,14 @@ final class NodeAgent {
     private Instant reportedAt;
     private volatile boolean forceReport;
 
+    private final Optional<PodVolumes> volumes;
+
     NodeAgent(NodeConfig config, NodeRuntime runtime, KubeletHost.Services services) {
         this.config = Objects.requireNonNull(config, "config");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.services = Objects.requireNonNull(services, "services");
         this.version = runtime.version();
+        this.volumes = runtime.podDirectoryRoot().map(root -> new PodVolumes(root, services.clock()));
         this.leaseTask = new SerialTask(services.apiExecutor(), this::renewLease);
         this.statusTask = new SerialTask(services.apiExecutor(), this::reportStatus);
     }
@@ -93,6 +96,11 @@ final class NodeAgent {
 
     NodeRuntime runtime() {
         return runtime;
+    }
+
+    /** Pod volumes, on a runtime with a filesystem (empty on simulated nodes). */
+    Optional<PodVolumes> volumes() {
+        return volumes;
     }
 
     KubeletHost.Services services() {

@@ -72,6 +72,13 @@ import org.slf4j.LoggerFactory;
 final class PodWorker {
     private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
     private static final Duration INITIAL_BACK_OFF = Duration.ofSeconds(10);
+    /** How soon a failed volume set-up is tried again. */
+    private static final Duration MOUNT_RETRY = Duration.ofSeconds(2);
+    /**
+     * How often volumes the kubelet writes are refreshed from their ConfigMaps and Secrets
+     * (upstream: its sync period, about a minute, plus its cache TTL; shorter here).
+     */
+    private static final Duration VOLUME_RESYNC = Duration.ofSeconds(10);
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(5);
     private static final Duration BACK_OFF_RESET = Duration.ofMinutes(10);
     private static final Duration WRITE_RETRY = Duration.ofSeconds(1);
@@ -107,10 +114,12 @@ final class PodWorker {
     private Instant wakeupAt;
     private boolean adopted;
     private boolean deadlineExceeded;
+    private Map<String, java.nio.file.Path> volumePaths = Map.of();
 
     // Owned by writeStatus().
     private volatile PodStatus written;
     private volatile long writtenRevision;
+    private volatile Pod apiView;
     private volatile boolean rewrite;
     private boolean deleteSent;
 
@@ -275,22 +284,29 @@ final class PodWorker {
      * Upstream's status manager reconcile: when the pod's Ready condition in the API is not the
      * one this kubelet last wrote, someone else changed it (the node lifecycle controller marks
      * pods Ready=False while their node looks lost, and may do so just after the node came back),
-     * so the kubelet's own status is written again. Only a change made after our last write
-     * counts — an informer event older than it differs too — and "after" is told by the
-     * resourceVersion (a revision of the store, increasing), not by condition timestamps, which
-     * have one-second resolution: the controller often answers within the second of our write.
+     * so the kubelet's own status is written again. The comparison runs in the serial write task
+     * ({@link #apiChangedReady}), after any write in flight has recorded what it wrote: the
+     * controller often answers our write before our own patch call has returned. Only a change
+     * made after our last write counts — told by the resourceVersion (a store revision, increasing),
+     * not by condition timestamps, which have one-second resolution.
      */
     void reconcileStatus(Pod fromApi) {
-        PodStatus last = written;
-        if (last == null || fromApi.getStatus() == null) {
+        if (fromApi.getStatus() == null) {
             return;
         }
-        var ours = readyOf(last);
-        var theirs = readyOf(fromApi.getStatus());
-        if (ours != null && theirs != null && !java.util.Objects.equals(ours.getStatus(), theirs.getStatus())
-                && revision(fromApi) > writtenRevision) {
-            requestStatusRewrite();
+        apiView = fromApi;
+        writeTask.request();
+    }
+
+    /** Whether the API's Ready differs from what we wrote, in a change newer than our write. */
+    private boolean apiChangedReady(PodStatus last) {
+        Pod seen = apiView;
+        if (last == null || seen == null || revision(seen) <= writtenRevision) {
+            return false;
         }
+        var ours = readyOf(last);
+        var theirs = readyOf(seen.getStatus());
+        return ours != null && theirs != null && !java.util.Objects.equals(ours.getStatus(), theirs.getStatus());
     }
 
     private static io.fabric8.kubernetes.api.model.PodCondition readyOf(PodStatus status) {
@@ -359,6 +375,7 @@ final class PodWorker {
                 }
                 node.sandboxRemoved(sandboxId);
             }
+            node.volumes().ifPresent(volumes -> volumes.tearDown(uid));
             node.forget(this);
             return;
         }
@@ -463,6 +480,9 @@ final class PodWorker {
     }
 
     private void progress(NodeRuntime runtime, Pod current, Instant now) {
+        if (!ensureVolumes(runtime, current, now)) {
+            return;
+        }
         if (!ensureSandbox(runtime, current, now)) {
             return;
         }
@@ -570,6 +590,32 @@ final class PodWorker {
         };
     }
 
+    /**
+     * Sets up (or refreshes) the pod's volumes before its sandbox, as upstream's
+     * {@code WaitForAttachAndMount}; a failure is a {@code FailedMount} event and a retry, the pod
+     * waiting in {@code ContainerCreating}. Pods with files the kubelet writes (configMap, secret,
+     * downwardAPI, projected) are synced again every {@link #VOLUME_RESYNC}, so changes reach them.
+     */
+    private boolean ensureVolumes(NodeRuntime runtime, Pod current, Instant now) {
+        Optional<PodVolumes> volumes = node.volumes();
+        if (volumes.isEmpty() || current.getSpec().getVolumes().isEmpty()) {
+            return true;
+        }
+        try {
+            volumePaths = volumes.get().setUp(current, environmentFacts(runtime), lookup());
+        } catch (PodVolumes.MountFailure failure) {
+            podEvent("Warning", "FailedMount", failure.eventMessage());
+            wakeAt(now.plus(MOUNT_RETRY));
+            return false;
+        }
+        boolean refreshed = current.getSpec().getVolumes().stream().anyMatch(volume -> volume.getConfigMap() != null
+                || volume.getSecret() != null || volume.getDownwardAPI() != null || volume.getProjected() != null);
+        if (refreshed) {
+            wakeAt(now.plus(VOLUME_RESYNC));
+        }
+        return true;
+    }
+
     /** Creates the sandbox if there is none ready; false while it cannot be created. */
     private boolean ensureSandbox(NodeRuntime runtime, Pod current, Instant now) {
         if (sandboxId != null) {
@@ -635,15 +681,24 @@ final class PodWorker {
         }
         ContainerEnvironment.Resolved resolved;
         try {
-            resolved = ContainerEnvironment.resolve(current, container, environmentFacts(runtime), lookup());
+            resolved = ContainerEnvironment.resolve(current, container, environmentFacts(runtime).withServices(serviceVariables(current)),
+                    lookup());
         } catch (ContainerEnvironment.ConfigError error) {
             // Upstream retries on its next sync; a changed ConfigMap or Secret is seen then.
             waiting(slot, "CreateContainerConfigError", error.getMessage());
             wakeAt(now.plus(INITIAL_BACK_OFF));
             return;
         }
+        List<ContainerConfig.Mount> mounts;
+        try {
+            mounts = PodVolumes.mounts(current, container, volumePaths);
+        } catch (ContainerEnvironment.ConfigError error) {
+            waiting(slot, "CreateContainerConfigError", error.getMessage());
+            wakeAt(now.plus(INITIAL_BACK_OFF));
+            return;
+        }
         int attempt = slot.attempt + 1;
-        String id = runtime.createContainer(sandboxId, containerConfig(current, container, attempt, resolved), sandboxConfig);
+        String id = runtime.createContainer(sandboxId, containerConfig(current, container, attempt, resolved, mounts), sandboxConfig);
         slot.waitingReason = null;
         slot.waitingMessage = null;
         containerEvent(container.getName(), "Normal", "Created", "Created container: " + container.getName());
@@ -769,6 +824,31 @@ final class PodWorker {
     }
 
     /** ConfigMaps and Secrets read from the API server when a container starts, as the kubelet's Get strategy. */
+    /**
+     * The Service variables for a container starting now, on a node whose containers really run
+     * (simulated containers have no environment to read, so their nodes skip the lists).
+     */
+    private Map<String, String> serviceVariables(Pod current) {
+        if (node.volumes().isEmpty()) {
+            return Map.of();
+        }
+        var client = node.services().client();
+        List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
+        try {
+            if (!Boolean.FALSE.equals(current.getSpec().getEnableServiceLinks())) {
+                services.addAll(client.services().inNamespace(namespace).list().getItems());
+            }
+            var kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+            if (kubernetes != null) {
+                services.add(kubernetes);
+            }
+        } catch (KubernetesClientException failure) {
+            // Upstream waits for its Service informer to sync; a failed list here is a container config error.
+            throw new ContainerEnvironment.ConfigError("failed to list services: " + failure.getMessage());
+        }
+        return ContainerEnvironment.serviceVariables(current, services);
+    }
+
     private ContainerEnvironment.Lookup lookup() {
         var client = node.services().client();
         return new ContainerEnvironment.Lookup() {
@@ -900,7 +980,8 @@ final class PodWorker {
                 Boolean.TRUE.equals(current.getSpec().getHostNetwork()));
     }
 
-    private ContainerConfig containerConfig(Pod current, Container container, int attempt, ContainerEnvironment.Resolved resolved) {
+    private ContainerConfig containerConfig(Pod current, Container container, int attempt, ContainerEnvironment.Resolved resolved,
+                                            List<ContainerConfig.Mount> mounts) {
         List<ContainerConfig.KeyValue> env = new ArrayList<>();
         resolved.environment().forEach((key, value) -> env.add(new ContainerConfig.KeyValue(key, value)));
         Map<String, String> labels = Map.of(
@@ -913,7 +994,8 @@ final class PodWorker {
         return new ContainerConfig(new ContainerMetadata(container.getName(), attempt),
                 ImageSpec.of(container.getImage() == null ? "" : container.getImage()),
                 resolved.command(), resolved.args(),
-                container.getWorkingDir() == null ? "" : container.getWorkingDir(), env, labels, annotations);
+                container.getWorkingDir() == null ? "" : container.getWorkingDir(), env, labels, annotations, mounts,
+                ContainerConfig.LinuxResources.NONE);
     }
 
     // ---------------------------------------------------------------- status writing
@@ -927,7 +1009,7 @@ final class PodWorker {
             return;
         }
         var client = node.services().client();
-        if (rewrite) {
+        if (rewrite || apiChangedReady(written)) {
             rewrite = false;
             written = null;
         }

@@ -132,4 +132,55 @@ class ContainerEnvironmentTest {
                 .withLabels(Map.of("tier", "front")).endMetadata()
                 .withNewSpec().withNodeName("node-a").withContainers(container).endSpec().build();
     }
+
+    private static io.fabric8.kubernetes.api.model.Service service(String namespace, String name, String clusterIp,
+                                                                    io.fabric8.kubernetes.api.model.ServicePort... ports) {
+        return new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withClusterIP(clusterIp).withPorts(ports).endSpec().build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ServicePort port(String name, int port, String protocol) {
+        return new io.fabric8.kubernetes.api.model.ServicePortBuilder().withName(name).withPort(port).withProtocol(protocol).build();
+    }
+
+    @Test
+    void serviceVariablesAreDockerLinkStyleForTheNamespaceAndTheKubernetesService() {
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("ns").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").endContainer().endSpec().build();
+        List<io.fabric8.kubernetes.api.model.Service> services = List.of(
+                service("default", "kubernetes", "10.43.0.1", port("https", 443, "TCP")),
+                service("ns", "redis-primary", "10.43.0.11", port("", 6379, "TCP"), port("metrics", 9121, "TCP")),
+                service("ns", "headless", "None", port("", 80, "TCP")),
+                service("other", "elsewhere", "10.43.0.12", port("", 80, "TCP")));
+
+        Map<String, String> variables = ContainerEnvironment.serviceVariables(pod, services);
+
+        assertThat(variables).containsEntry("KUBERNETES_SERVICE_HOST", "10.43.0.1")
+                .containsEntry("KUBERNETES_SERVICE_PORT", "443")
+                .containsEntry("KUBERNETES_SERVICE_PORT_HTTPS", "443")
+                .containsEntry("KUBERNETES_PORT", "tcp://10.43.0.1:443")
+                .containsEntry("KUBERNETES_PORT_443_TCP", "tcp://10.43.0.1:443")
+                .containsEntry("KUBERNETES_PORT_443_TCP_PROTO", "tcp")
+                .containsEntry("KUBERNETES_PORT_443_TCP_PORT", "443")
+                .containsEntry("KUBERNETES_PORT_443_TCP_ADDR", "10.43.0.1")
+                .containsEntry("REDIS_PRIMARY_SERVICE_HOST", "10.43.0.11")
+                .containsEntry("REDIS_PRIMARY_SERVICE_PORT", "6379")
+                .containsEntry("REDIS_PRIMARY_SERVICE_PORT_METRICS", "9121")
+                .containsEntry("REDIS_PRIMARY_PORT", "tcp://10.43.0.11:6379")
+                .containsEntry("REDIS_PRIMARY_PORT_9121_TCP_ADDR", "10.43.0.11");
+        assertThat(variables.keySet()).noneMatch(key -> key.startsWith("HEADLESS") || key.startsWith("ELSEWHERE"));
+
+        // Without service links only the kubernetes Service is there; the container's own variables win and may use them.
+        Pod unlinked = new PodBuilder(pod).editSpec().withEnableServiceLinks(false).endSpec().build();
+        assertThat(ContainerEnvironment.serviceVariables(unlinked, services).keySet()).allMatch(key -> key.startsWith("KUBERNETES_"));
+        Container container = new ContainerBuilder().withName("c").withCommand("echo", "$(REDIS_PRIMARY_SERVICE_HOST)")
+                .addNewEnv().withName("REDIS_PRIMARY_SERVICE_PORT").withValue("1").endEnv()
+                .addNewEnv().withName("URL").withValue("redis://$(REDIS_PRIMARY_SERVICE_HOST):$(REDIS_PRIMARY_SERVICE_PORT)").endEnv()
+                .build();
+        ContainerEnvironment.Resolved resolved = ContainerEnvironment.resolve(pod, container, FACTS.withServices(variables), OBJECTS);
+        assertThat(resolved.environment()).containsEntry("REDIS_PRIMARY_SERVICE_PORT", "1")
+                .containsEntry("URL", "redis://10.43.0.11:1")
+                .containsEntry("KUBERNETES_SERVICE_HOST", "10.43.0.1");
+        assertThat(resolved.command()).containsExactly("echo", "10.43.0.11");
+    }
 }

@@ -54,7 +54,7 @@ class MainTest {
         assertThat(out.toString()).contains("--data-dir", "--https-listen-port", "--bind-address", "--advertise-address",
                 "--tls-san", "--write-kubeconfig", "--write-kubeconfig-mode", "--datastore-endpoint", "--cluster-cidr",
                 "--service-cidr", "--cluster-dns", "--cluster-domain", "--node-name", "--disable-agent", "--container-runtime-endpoint", "--sim-nodes",
-                "--sim-node-capacity", "--node-monitor-grace-period");
+                "--sim-node-capacity", "--node-monitor-grace-period", "--kubelet-port");
         assertThat(started).isEmpty();
     }
 

@@ -155,6 +155,16 @@ public interface NodeRuntime extends AutoCloseable {
      * @param podAnnotations the pod's annotations now (a simulated runtime takes its instructions
      *                       from them; the sandbox's copy is only what they were at creation)
      */
+    /**
+     * Where the kubelet keeps per-pod directories on this node ({@code <root>/<pod uid>/volumes/...},
+     * as upstream's {@code /var/lib/kubelet/pods}): volumes are set up there and bind-mounted into
+     * containers. Empty for a runtime whose containers have no filesystem (simulated): pods there
+     * get no volume directories.
+     */
+    default Optional<java.nio.file.Path> podDirectoryRoot() {
+        return Optional.empty();
+    }
+
     default Optional<SimulatedProbe> simulatedProbe(String containerId, ProbeType type, Map<String, String> podAnnotations) {
         return Optional.empty();
     }

@@ -86,12 +86,18 @@ class ContainerdPodConfigTest {
     void theContainerSeesItsEnvironmentAndExpandedCommand() {
         admin.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("settings").endMetadata()
                 .withData(Map.of("greeting", "hello")).build()).create();
+        // Services that exist when the container starts become its environment (seed 001's <NAME>_SERVICE_HOST).
+        admin.services().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("cache").endMetadata()
+                .withNewSpec().addNewPort().withPort(6379).endPort().endSpec().build()).create();
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName("env").withNamespace("default").endMetadata()
                 .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
                     .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
                         // $(GREETING) is the kubelet's expansion, $(pwd) stays for the shell (no such variable).
                         .withCommand("sh", "-c", "test \"$(GREETING)\" = hello && test \"$GREETING\" = hello && test \"$POD_NAME\" = env"
+                                + " && test -n \"$KUBERNETES_SERVICE_HOST\" && test \"$KUBERNETES_SERVICE_PORT\" = 443"
+                                + " && test \"$CACHE_SERVICE_PORT\" = 6379 && test \"$CACHE_PORT\" = \"tcp://$CACHE_SERVICE_HOST:6379\""
                                 + " && test \"$(pwd)\" = /tmp && case \"$MY_IP\" in 10.199.77.*) exit 0;; esac; exit 1")
                         .withWorkingDir("/tmp")
                         .addNewEnv().withName("GREETING").withNewValueFrom().withNewConfigMapKeyRef().withName("settings")

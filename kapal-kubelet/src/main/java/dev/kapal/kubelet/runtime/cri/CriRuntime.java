@@ -147,6 +147,12 @@ public final class CriRuntime implements NodeRuntime {
                 .setImage(CriMapping.imageSpec(image)).build()));
     }
 
+    /** Beside the pod log root: {@code <podLogRoot>/../pods}. */
+    @Override
+    public Optional<Path> podDirectoryRoot() {
+        return Optional.of(podLogRoot.resolveSibling("pods"));
+    }
+
     // ---------------------------------------------------------------- sandboxes
 
     @Override
