@@ -14,6 +14,7 @@ import dev.kapal.kubelet.runtime.PodSandboxStatus;
 import dev.kapal.kubelet.runtime.PortMapping;
 import dev.kapal.kubelet.runtime.ProbeType;
 import dev.kapal.kubelet.runtime.RuntimeFailure;
+import dev.kapal.kubelet.runtime.sim.SimRuntime;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -991,6 +992,12 @@ final class PodWorker {
                 "io.kubernetes.pod.uid", uid);
         Map<String, String> annotations = current.getMetadata().getAnnotations() == null ? Map.of()
                 : current.getMetadata().getAnnotations();
+        boolean runToCompletion = current.getSpec().getInitContainers().contains(container) && !"Always".equals(container.getRestartPolicy());
+        if (runToCompletion && node.volumes().isEmpty() && !annotations.containsKey(SimRuntime.COMPLETE_AFTER)) {
+            // A simulated init container does its (imaginary) work at once, so the pod moves on from Init:0/N.
+            annotations = new LinkedHashMap<>(annotations);
+            annotations.put(SimRuntime.COMPLETE_AFTER, "0s");
+        }
         return new ContainerConfig(new ContainerMetadata(container.getName(), attempt),
                 ImageSpec.of(container.getImage() == null ? "" : container.getImage()),
                 resolved.command(), resolved.args(),

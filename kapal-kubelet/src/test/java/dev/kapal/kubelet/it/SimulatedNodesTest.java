@@ -207,6 +207,24 @@ class SimulatedNodesTest {
     }
 
     @Test
+    void initContainersCompleteAtOnceAndSidecarsKeepRunningWithoutAnnotations() {
+        Pod web = new PodBuilder(pod("with-init", "sim-1", Map.of(), "Always"))
+                .editSpec()
+                    .addNewInitContainer().withName("migrate").withImage("busybox").endInitContainer()
+                    .addNewInitContainer().withName("proxy").withImage("busybox").withRestartPolicy("Always").endInitContainer()
+                .endSpec().build();
+        admin.pods().inNamespace("default").resource(web).create();
+        eventually().untilAsserted(() -> {
+            Pod pod = get("with-init");
+            assertThat(pod.getStatus().getPhase()).isEqualTo("Running");
+            assertThat(pod.getStatus().getInitContainerStatuses().get(0).getState().getTerminated().getReason()).isEqualTo("Completed");
+            assertThat(pod.getStatus().getInitContainerStatuses().get(1).getState().getRunning()).isNotNull();
+            assertThat(condition(pod, "Initialized").orElseThrow().getStatus()).isEqualTo("True");
+            assertThat(condition(pod, "Ready").orElseThrow().getStatus()).isEqualTo("True");
+        });
+    }
+
+    @Test
     void podsCompleteAsTheirAnnotationsAskAfterTheirInitContainers() {
         Pod job = new PodBuilder(pod("job", "sim-0", Map.of("sim.kapal.dev/complete-after", "1s"), "Never"))
                 .editSpec().addNewInitContainer().withName("setup").withImage("busybox").endInitContainer().endSpec().build();
