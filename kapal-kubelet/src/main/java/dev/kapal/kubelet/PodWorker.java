@@ -1002,7 +1002,7 @@ final class PodWorker {
                 ImageSpec.of(container.getImage() == null ? "" : container.getImage()),
                 resolved.command(), resolved.args(),
                 container.getWorkingDir() == null ? "" : container.getWorkingDir(), env, labels, annotations, mounts,
-                ContainerConfig.LinuxResources.NONE);
+                ContainerResources.of(current, container, node.config().capacity().get("memory")));
     }
 
     // ---------------------------------------------------------------- status writing

@@ -118,6 +118,55 @@ class ContainerdPodConfigTest {
     }
 
     @Test
+    void requestsAndLimitsReachTheContainersCgroupsAndAnOverrunIsOomKilled() {
+        // Inside the container the cgroup v1 hierarchies show its own cgroup; the QoS class decides oom_score_adj.
+        String checks = String.join(" && ",
+                "test \"$(cat /sys/fs/cgroup/cpu/cpu.shares)\" = 256",
+                "test \"$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)\" = 50000",
+                "test \"$(cat /sys/fs/cgroup/cpu/cpu.cfs_period_us)\" = 100000",
+                "test \"$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)\" = 67108864");
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("limited").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", checks)
+                        .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("250m"))
+                            .addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("32Mi"))
+                            .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
+                            .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("64Mi")).endResources()
+                    .endContainer()
+                .endSpec().build()).create();
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("best-effort").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "test \"$(cat /proc/self/oom_score_adj)\" = 1000").endContainer()
+                .endSpec().build()).create();
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("greedy").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "x=$(head -c 100000000 /dev/zero | tr '\\0' a); echo survived")
+                        .withNewResources().addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("16Mi")).endResources()
+                    .endContainer()
+                .endSpec().build()).create();
+
+        for (String name : List.of("limited", "best-effort")) {
+            await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
+                Pod current = admin.pods().inNamespace("default").withName(name).get();
+                assertThat(current.getStatus().getPhase()).as(name).isEqualTo("Succeeded");
+            });
+        }
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
+            Pod current = admin.pods().inNamespace("default").withName("greedy").get();
+            assertThat(current.getStatus().getPhase()).isEqualTo("Failed");
+            var terminated = current.getStatus().getContainerStatuses().getFirst().getState().getTerminated();
+            assertThat(terminated.getReason()).isEqualTo("OOMKilled");
+            assertThat(terminated.getExitCode()).isEqualTo(137);
+        });
+    }
+
+    @Test
     void aMissingConfigMapIsACreateContainerConfigError() {
         admin.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("no-config").withNamespace("default").endMetadata()
