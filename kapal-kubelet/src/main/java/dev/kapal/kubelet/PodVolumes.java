@@ -165,6 +165,25 @@ final class PodVolumes {
         return mounts;
     }
 
+    /**
+     * The file a container's {@code terminationMessagePath} is bound to, as upstream's
+     * {@code <pod dir>/containers/<name>/<id>}: one per attempt, created empty and writable by
+     * anyone, so whatever user the container runs as can write its message.
+     */
+    Path terminationMessageFile(String podUid, String container, int attempt) {
+        Path file = root.resolve(podUid).resolve("containers").resolve(container).resolve(Integer.toString(attempt));
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            Files.setPosixFilePermissions(file, AtomicWriter.permissions(0666));
+        } catch (IOException e) {
+            throw new UncheckedIOException("termination message file " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+
     /** Removes the pod's directory, unmounting its memory-backed emptyDirs first. */
     void tearDown(String podUid) {
         Path pod = root.resolve(podUid);

@@ -121,6 +121,7 @@ final class PodWorker {
     private volatile PodStatus written;
     private volatile long writtenRevision;
     private volatile Pod apiView;
+    private final Map<String, String> terminationMessages = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean rewrite;
     private boolean deleteSent;
 
@@ -433,8 +434,8 @@ final class PodWorker {
             if (slot.containerId != null) {
                 slot.current = runtime.containerStatus(slot.containerId).orElse(slot.current);
             }
-            Optional<ContainerStatus> currentContainer = Optional.ofNullable(slot.current);
-            Optional<ContainerStatus> previous = Optional.ofNullable(slot.previous);
+            Optional<ContainerStatus> currentContainer = withTerminationMessage(current, Optional.ofNullable(slot.current));
+            Optional<ContainerStatus> previous = withTerminationMessage(current, Optional.ofNullable(slot.previous));
             Optional<String> backOff = Optional.empty();
             Optional<String> waitingReason = Optional.empty();
             if (slot.waitingReason != null && !killed && !deleting) {
@@ -458,6 +459,67 @@ final class PodWorker {
                 deadlineExceeded ? Optional.of(new PodStatuses.Failure(DEADLINE_EXCEEDED, DEADLINE_MESSAGE)) : Optional.empty()));
         observeForProbes(status);
         return status;
+    }
+
+    /**
+     * An exited container's status with its termination message, as upstream's kuberuntime adds
+     * it: the file bound at {@code terminationMessagePath} (4096 bytes at most) or, for
+     * {@code FallbackToLogsOnError} after a failure that left it empty, the end of its log (80
+     * lines, 2048 bytes); appended to the runtime's own message after ": ". Read once per
+     * container; nothing on simulated nodes.
+     */
+    private Optional<ContainerStatus> withTerminationMessage(Pod current, Optional<ContainerStatus> status) {
+        if (status.isEmpty() || status.get().state() != ContainerState.CONTAINER_EXITED || node.volumes().isEmpty()) {
+            return status;
+        }
+        ContainerStatus exited = status.get();
+        String message = terminationMessages.computeIfAbsent(exited.id(), id -> readTerminationMessage(current, exited));
+        if (message.isEmpty()) {
+            return status;
+        }
+        String combined = exited.message().isEmpty() ? message : exited.message() + ": " + message;
+        return Optional.of(new ContainerStatus(exited.id(), exited.podSandboxId(), exited.metadata(), exited.state(),
+                exited.createdAt(), exited.startedAt(), exited.finishedAt(), exited.exitCode(), exited.image(), exited.imageRef(),
+                exited.reason(), combined, exited.labels(), exited.annotations()));
+    }
+
+    private String readTerminationMessage(Pod current, ContainerStatus exited) {
+        String containerName = exited.metadata().name();
+        Optional<Container> spec = java.util.stream.Stream.concat(current.getSpec().getInitContainers().stream(),
+                current.getSpec().getContainers().stream()).filter(c -> c.getName().equals(containerName)).findFirst();
+        if (spec.isEmpty()) {
+            return "";
+        }
+        String message = "";
+        String path = spec.get().getTerminationMessagePath();
+        if (path != null && !path.isEmpty()) {
+            java.nio.file.Path file = node.volumes().get().terminationMessageFile(uid, containerName, exited.metadata().attempt());
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                message = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException | RuntimeException unreadable) {
+                message = "";
+            }
+        }
+        if (message.isEmpty() && "FallbackToLogsOnError".equals(spec.get().getTerminationMessagePolicy()) && exited.exitCode() != 0
+                && !"ContainerCannotRun".equals(exited.reason())) {
+            message = node.runtime().containerLogPath(exited.id()).map(PodWorker::logTail).orElse("");
+        }
+        return message;
+    }
+
+    /** The last 80 lines of a CRI log file, at most 2048 bytes, as upstream's fallback reads them. */
+    private static String logTail(java.nio.file.Path file) {
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            new dev.kapal.kubelet.logs.ContainerLogReader(file, new dev.kapal.kubelet.logs.LogOptions(false, false,
+                    java.util.OptionalLong.of(80), Optional.empty(), false, java.util.OptionalLong.empty()),
+                    () -> false, Duration.ofMillis(100)).copyTo(out);
+        } catch (java.io.IOException unreadable) {
+            return "";
+        }
+        byte[] bytes = out.toByteArray();
+        int from = Math.max(0, bytes.length - 2048);
+        return new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Tells each probe worker which container runs now, and where the pod is reachable. */
@@ -692,7 +754,16 @@ final class PodWorker {
         }
         List<ContainerConfig.Mount> mounts;
         try {
-            mounts = PodVolumes.mounts(current, container, volumePaths);
+            mounts = new ArrayList<>(PodVolumes.mounts(current, container, volumePaths));
+            String messagePath = container.getTerminationMessagePath();
+            if (node.volumes().isPresent() && messagePath != null && !messagePath.isEmpty()) {
+                java.nio.file.Path file = node.volumes().get().terminationMessageFile(uid, container.getName(), slot.attempt + 1);
+                mounts.add(new ContainerConfig.Mount(messagePath, file.toString(), false));
+            }
+        } catch (java.io.UncheckedIOException failed) {
+            waiting(slot, "CreateContainerConfigError", failed.getMessage());
+            wakeAt(now.plus(INITIAL_BACK_OFF));
+            return;
         } catch (ContainerEnvironment.ConfigError error) {
             waiting(slot, "CreateContainerConfigError", error.getMessage());
             wakeAt(now.plus(INITIAL_BACK_OFF));

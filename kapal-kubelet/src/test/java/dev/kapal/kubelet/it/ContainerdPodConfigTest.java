@@ -167,6 +167,36 @@ class ContainerdPodConfigTest {
     }
 
     @Test
+    void terminationMessagesComeFromTheFileOrTheLogsEndOnError() {
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("farewell").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "echo -n 'bye now' > /dev/termination-log; exit 3").endContainer()
+                .endSpec().build()).create();
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("fallback").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withTerminationMessagePolicy("FallbackToLogsOnError")
+                        .withCommand("sh", "-c", "echo first; echo oops; exit 1").endContainer()
+                .endSpec().build()).create();
+
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
+            var terminated = admin.pods().inNamespace("default").withName("farewell").get().getStatus().getContainerStatuses()
+                    .getFirst().getState().getTerminated();
+            assertThat(terminated.getExitCode()).isEqualTo(3);
+            assertThat(terminated.getMessage()).isEqualTo("bye now");
+        });
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
+            var terminated = admin.pods().inNamespace("default").withName("fallback").get().getStatus().getContainerStatuses()
+                    .getFirst().getState().getTerminated();
+            assertThat(terminated.getExitCode()).isEqualTo(1);
+            assertThat(terminated.getMessage()).isEqualTo("first\noops\n");
+        });
+    }
+
+    @Test
     void aMissingConfigMapIsACreateContainerConfigError() {
         admin.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("no-config").withNamespace("default").endMetadata()
