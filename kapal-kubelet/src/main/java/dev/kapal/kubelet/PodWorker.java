@@ -80,6 +80,8 @@ final class PodWorker {
      * (upstream: its sync period, about a minute, plus its cache TTL; shorter here).
      */
     private static final Duration VOLUME_RESYNC = Duration.ofSeconds(10);
+    /** How long a postStart handler may run (upstream sets none; a hung hook must not hold the pod forever). */
+    private static final Duration HOOK_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(5);
     private static final Duration BACK_OFF_RESET = Duration.ofMinutes(10);
     private static final Duration WRITE_RETRY = Duration.ofSeconds(1);
@@ -462,6 +464,50 @@ final class PodWorker {
     }
 
     /**
+     * Runs the container's {@code postStart} handler right after it started, as upstream does
+     * (the sync waits for it); a failure is a {@code FailedPostStartHook} event and the container
+     * is killed, to be restarted by its policy. Simulated nodes do not run hooks.
+     */
+    private void runPostStart(NodeRuntime runtime, Pod current, Container container, String containerId) {
+        var lifecycle = container.getLifecycle();
+        if (lifecycle == null || lifecycle.getPostStart() == null || node.volumes().isEmpty()) {
+            return;
+        }
+        Optional<String> failure = LifecycleHooks.run(runtime, lifecycle.getPostStart(), container, containerId, podIp(runtime),
+                formatPod(), HOOK_TIMEOUT);
+        if (failure.isPresent()) {
+            containerEvent(container.getName(), "Warning", "FailedPostStartHook", failure.get());
+            containerEvent(container.getName(), "Normal", "Killing", "FailedPostStartHook");
+            runtime.stopContainer(containerId, gracePeriod(current).compareTo(MINIMUM_GRACE) < 0 ? MINIMUM_GRACE : gracePeriod(current));
+        }
+    }
+
+    /**
+     * Runs the container's {@code preStop} handler before it is stopped, within the grace period;
+     * answers the grace left for the stop (at least 2 s, as upstream). A failure is a
+     * {@code FailedPreStopHook} event; the stop goes on.
+     */
+    private Duration runPreStop(NodeRuntime runtime, Pod current, String containerName, String containerId, Duration grace) {
+        Optional<Container> spec = current.getSpec().getContainers().stream().filter(c -> c.getName().equals(containerName)).findFirst();
+        if (spec.isEmpty() || spec.get().getLifecycle() == null || spec.get().getLifecycle().getPreStop() == null
+                || node.volumes().isEmpty()) {
+            return grace;
+        }
+        long started = System.nanoTime();
+        LifecycleHooks.run(runtime, spec.get().getLifecycle().getPreStop(), spec.get(), containerId, podIp(runtime), formatPod(), grace)
+                .ifPresent(failure -> containerEvent(containerName, "Warning", "FailedPreStopHook", failure));
+        Duration left = grace.minus(Duration.ofNanos(System.nanoTime() - started));
+        return left.compareTo(MINIMUM_GRACE) < 0 ? MINIMUM_GRACE : left;
+    }
+
+    private String podIp(NodeRuntime runtime) {
+        if (sandboxId == null) {
+            return "";
+        }
+        return runtime.podSandboxStatus(sandboxId).flatMap(PodSandboxStatus::ip).orElse("");
+    }
+
+    /**
      * An exited container's status with its termination message, as upstream's kuberuntime adds
      * it: the file bound at {@code terminationMessagePath} (4096 bytes at most) or, for
      * {@code FallbackToLogsOnError} after a failure that left it empty, the end of its log (80
@@ -776,6 +822,7 @@ final class PodWorker {
         containerEvent(container.getName(), "Normal", "Created", "Created container: " + container.getName());
         runtime.startContainer(id);
         containerEvent(container.getName(), "Normal", "Started", "Started container " + container.getName());
+        runPostStart(runtime, current, container, id);
         if (slot.containerId != null) {
             // The kubelet keeps the newest dead container (for logs of the previous attempt) and removes older ones.
             removeQuietly(runtime, slot.previousId);
@@ -997,10 +1044,12 @@ final class PodWorker {
                 Slot slot = entry.getValue();
                 if (slot.containerId != null) {
                     ContainerStatus status = runtime.containerStatus(slot.containerId).orElse(slot.current);
+                    Duration stopGrace = grace;
                     if (status != null && status.state() == ContainerState.CONTAINER_RUNNING) {
                         containerEvent(entry.getKey(), "Normal", "Killing", "Stopping container " + entry.getKey());
+                        stopGrace = runPreStop(runtime, pod, entry.getKey(), slot.containerId, grace);
                     }
-                    runtime.stopContainer(slot.containerId, grace);
+                    runtime.stopContainer(slot.containerId, stopGrace);
                 }
             }
             if (sandboxId != null) {

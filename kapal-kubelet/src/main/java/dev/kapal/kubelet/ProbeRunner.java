@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -73,18 +74,19 @@ final class ProbeRunner {
      * One run's outcome: the result and output text, or an error (the probe could not be carried
      * out: upstream records "errored" and throws the result away).
      */
-    record Outcome(Result result, String output, String error) {
+    record Outcome(Result result, String output, String error, Optional<Integer> exitCode) {
         Outcome {
             Objects.requireNonNull(result, "result");
             Objects.requireNonNull(output, "output");
+            Objects.requireNonNull(exitCode, "exitCode");
         }
 
         static Outcome of(Result result, String output) {
-            return new Outcome(result, output, null);
+            return new Outcome(result, output, null, Optional.empty());
         }
 
         static Outcome error(String error) {
-            return new Outcome(Result.UNKNOWN, "", error);
+            return new Outcome(Result.UNKNOWN, "", error, Optional.empty());
         }
 
         boolean errored() {
@@ -139,7 +141,7 @@ final class ProbeRunner {
             return Outcome.error(failure.getMessage());
         }
         String output = truncate(result.combinedOutput());
-        return Outcome.of(result.exitCode() == 0 ? Result.SUCCESS : Result.FAILURE, output);
+        return new Outcome(result.exitCode() == 0 ? Result.SUCCESS : Result.FAILURE, output, null, Optional.of(result.exitCode()));
     }
 
     /**

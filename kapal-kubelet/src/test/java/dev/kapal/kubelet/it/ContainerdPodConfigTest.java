@@ -197,6 +197,50 @@ class ContainerdPodConfigTest {
     }
 
     @Test
+    void postStartRunsBeforeTheContainerIsReadyAndPreStopBeforeItIsStopped() throws Exception {
+        java.nio.file.Path shared = Files.createDirectories(fixture.dataDirectory().resolve("hooks"));
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("hooked").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(10L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "until [ -f /hooks/post-start ]; do sleep 0.2; done; echo seen > /hooks/app; exec sleep 1000")
+                        .withNewLifecycle()
+                            .withNewPostStart().withNewExec().withCommand("sh", "-c", "echo hello > /hooks/post-start").endExec().endPostStart()
+                            .withNewPreStop().withNewExec().withCommand("sh", "-c", "echo bye > /hooks/pre-stop").endExec().endPreStop()
+                        .endLifecycle()
+                        .addNewVolumeMount().withName("hooks").withMountPath("/hooks").endVolumeMount()
+                    .endContainer()
+                    .addNewVolume().withName("hooks").withNewHostPath().withPath(shared.toString()).endHostPath().endVolume()
+                .endSpec().build()).create();
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("hook-fails").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sleep", "1000")
+                        .withNewLifecycle().withNewPostStart().withNewExec().withCommand("sh", "-c", "exit 3").endExec().endPostStart()
+                        .endLifecycle()
+                    .endContainer()
+                .endSpec().build()).create();
+
+        await().atMost(TIMEOUT).until(() -> Files.exists(shared.resolve("app")));
+        assertThat(Files.readString(shared.resolve("post-start"))).isEqualTo("hello\n");
+        String uid = admin.pods().inNamespace("default").withName("hook-fails").get().getMetadata().getUid();
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(admin.v1().events().inNamespace("default").list().getItems().stream()
+                    .filter(event -> "hook-fails".equals(event.getInvolvedObject().getName())
+                            && "FailedPostStartHook".equals(event.getReason()))
+                    .map(io.fabric8.kubernetes.api.model.Event::getMessage))
+                    .contains("Exec lifecycle hook ([sh -c exit 3]) for Container \"app\" in Pod \"hook-fails_default(" + uid
+                            + ")\" failed - error: command 'sh -c exit 3' exited with 3: , message: \"\"");
+            assertThat(admin.pods().inNamespace("default").withName("hook-fails").get().getStatus().getPhase()).isEqualTo("Failed");
+        });
+
+        admin.pods().inNamespace("default").withName("hooked").delete();
+        await().atMost(TIMEOUT).until(() -> Files.exists(shared.resolve("pre-stop")));
+        assertThat(Files.readString(shared.resolve("pre-stop"))).isEqualTo("bye\n");
+    }
+
+    @Test
     void aMissingConfigMapIsACreateContainerConfigError() {
         admin.pods().inNamespace("default").resource(new PodBuilder()
                 .withNewMetadata().withName("no-config").withNamespace("default").endMetadata()
