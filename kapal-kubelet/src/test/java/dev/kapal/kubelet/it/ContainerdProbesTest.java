@@ -3,32 +3,21 @@ package dev.kapal.kubelet.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kapal.apiserver.testing.InProcessApiServer;
 import dev.kapal.kubelet.KubeletHost;
-import dev.kapal.kubelet.NodeConfig;
 import dev.kapal.kubelet.runtime.ExecResult;
 import dev.kapal.kubelet.runtime.ExecTimeout;
 import dev.kapal.kubelet.runtime.containerd.ContainerdFixture;
-import dev.kapal.kubelet.runtime.cri.CriClient;
 import dev.kapal.kubelet.runtime.cri.CriRuntime;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,51 +31,24 @@ import org.junit.jupiter.api.Test;
 class ContainerdProbesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     private static final String NODE = "containerd-probes";
+    private static ContainerdNodeCluster node;
     private static ContainerdFixture fixture;
-    private static InProcessApiServer cluster;
     private static KubernetesClient admin;
-    private static ScheduledExecutorService timers;
-    private static KubeletHost host;
     private static CriRuntime runtime;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = ContainerdFixture.start();
-        cluster = new InProcessApiServer();
-        admin = cluster.admin();
-        timers = KubeletHost.newTimers();
-        host = new KubeletHost(cluster.clientFor("system:node:" + NODE, "system:nodes"),
-                new KubeletHost.Options(Duration.ofSeconds(40), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMinutes(5),
-                        4, 0, java.util.Optional.empty()),
-                Clock.systemUTC(), timers);
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("2"), "memory", new Quantity("4Gi"),
-                "pods", new Quantity("110"));
-        runtime = new CriRuntime(CriClient.connect(fixture.containerd().socket()), fixture.dataDirectory().resolve("pod-logs"),
-                Duration.ofSeconds(60), Duration.ofMillis(500));
-        host.addNode(new NodeConfig(NODE, Map.of("kubernetes.io/hostname", NODE, "kubernetes.io/os", "linux"), Map.of(),
-                        capacity, capacity, List.of(new NodeAddress("127.0.0.1", "InternalIP")),
-                        new NodeConfig.NodeInfo("m", "s", "b", System.getProperty("os.version"), "Debian", "linux", "amd64",
-                                "v1.33.0+kapal"), false),
-                runtime);
-        host.start();
-        host.ready().get(60, TimeUnit.SECONDS);
-        admin.nodes().withName(NODE).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"podCIDR\":\"" + ContainerdFixture.POD_CIDR + "\",\"podCIDRs\":[\"" + ContainerdFixture.POD_CIDR + "\"]}}");
+        node = ContainerdNodeCluster.start(NODE, new KubeletHost.Options(Duration.ofSeconds(40), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofMinutes(5), 4, 0, java.util.Optional.empty()));
+        fixture = node.fixture;
+        admin = node.admin;
+        runtime = node.runtime;
     }
 
     @AfterAll
     static void stop() {
-        if (host != null) {
-            host.close();
-        }
-        if (timers != null) {
-            timers.shutdownNow();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (node != null) {
+            node.close();
         }
     }
 

@@ -3,28 +3,17 @@ package dev.kapal.kubelet.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kapal.apiserver.testing.InProcessApiServer;
-import dev.kapal.kubelet.KubeletHost;
-import dev.kapal.kubelet.LocalMachine;
-import dev.kapal.kubelet.NodeConfig;
 import dev.kapal.kubelet.runtime.containerd.ContainerdFixture;
-import dev.kapal.kubelet.runtime.cri.CriClient;
-import dev.kapal.kubelet.runtime.cri.CriRuntime;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,42 +28,21 @@ import org.junit.jupiter.api.Test;
 class ContainerdVolumesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String NODE = "containerd-volumes-node";
+    private static ContainerdNodeCluster node;
     private static ContainerdFixture fixture;
-    private static InProcessApiServer cluster;
     private static KubernetesClient admin;
-    private static ScheduledExecutorService timers;
-    private static KubeletHost host;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = ContainerdFixture.start();
-        cluster = new InProcessApiServer();
-        admin = cluster.admin();
-        timers = KubeletHost.newTimers();
-        host = new KubeletHost(cluster.clientFor("system:node:" + NODE, "system:nodes"),
-                KubeletHost.Options.defaults().withIntervals(Duration.ofSeconds(1), Duration.ofSeconds(2)), Clock.systemUTC(), timers);
-        NodeConfig config = LocalMachine.detect(fixture.dataDirectory()).nodeConfig(NODE, "127.0.0.1", NODE, "v1.33.0+kapal", true);
-        host.addNode(config, new CriRuntime(CriClient.connect(fixture.containerd().socket()),
-                fixture.dataDirectory().resolve("pod-logs"), Duration.ofSeconds(60), Duration.ofMillis(500)));
-        host.start();
-        host.ready().get(60, TimeUnit.SECONDS);
-        admin.nodes().withName(NODE).patch(PatchContext.of(PatchType.JSON_MERGE),
-                "{\"spec\":{\"podCIDR\":\"" + ContainerdFixture.POD_CIDR + "\",\"podCIDRs\":[\"" + ContainerdFixture.POD_CIDR + "\"]}}");
+        node = ContainerdNodeCluster.start(NODE);
+        fixture = node.fixture;
+        admin = node.admin;
     }
 
     @AfterAll
     static void stop() {
-        if (host != null) {
-            host.close();
-        }
-        if (timers != null) {
-            timers.shutdownNow();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (fixture != null) {
-            fixture.close();
+        if (node != null) {
+            node.close();
         }
     }
 
