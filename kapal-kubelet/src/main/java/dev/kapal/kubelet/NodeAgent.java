@@ -344,7 +344,15 @@ final class NodeAgent {
             // containerd is down (being restarted): the node says so, as a kubelet whose runtime stopped answering.
             runtimeStatus = new RuntimeStatus(List.of());
         }
-        NodeStatus status = NodeStatuses.status(config, version, runtimeStatus, Optional.ofNullable(reported), now);
+        List<io.fabric8.kubernetes.api.model.ContainerImage> images = List.of();
+        if (volumes.isPresent()) {  // a node whose containers really run; simulated nodes report no images
+            try {
+                images = NodeStatuses.images(runtime.listImages());
+            } catch (RuntimeFailure unreachable) {
+                images = reported == null || reported.getImages() == null ? List.of() : reported.getImages();
+            }
+        }
+        NodeStatus status = NodeStatuses.status(config, version, runtimeStatus, Optional.ofNullable(reported), now, images);
         boolean due = forceReport || reported == null || reportedAt == null
                 || !now.isBefore(reportedAt.plus(services.options().statusReportFrequency()))
                 || !NodeStatuses.sameExceptHeartbeats(status, reported);

@@ -42,6 +42,12 @@ final class NodeStatuses {
      */
     static NodeStatus status(NodeConfig config, RuntimeVersion version, RuntimeStatus runtime, Optional<NodeStatus> previous,
                              Instant now) {
+        return status(config, version, runtime, previous, now, List.of());
+    }
+
+    /** As above, with the node's images ({@link #images}). */
+    static NodeStatus status(NodeConfig config, RuntimeVersion version, RuntimeStatus runtime, Optional<NodeStatus> previous,
+                             Instant now, List<io.fabric8.kubernetes.api.model.ContainerImage> images) {
         List<NodeCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
                 "kubelet has sufficient memory available", now));
@@ -60,6 +66,7 @@ final class NodeStatuses {
                 .withAllocatable(new LinkedHashMap<>(config.allocatable()))
                 .withConditions(conditions)
                 .withAddresses(config.addresses())
+                .withImages(images.isEmpty() ? null : images)
                 .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(config.kubeletPort()).endKubeletEndpoint().endDaemonEndpoints()
                 .withNewNodeInfo()
                     .withMachineID(info.machineId())
@@ -74,6 +81,23 @@ final class NodeStatuses {
                     .withArchitecture(info.architecture())
                 .endNodeInfo()
                 .build();
+    }
+
+    /**
+     * The kubelet's {@code status.images}: the runtime's images, largest first, at most 50, each
+     * named by its digests then its tags (at most 5 names), as upstream reports them.
+     */
+    static List<io.fabric8.kubernetes.api.model.ContainerImage> images(List<dev.kapal.kubelet.runtime.Image> images) {
+        return images.stream()
+                .sorted(java.util.Comparator.comparingLong(dev.kapal.kubelet.runtime.Image::size).reversed())
+                .limit(50)
+                .map(image -> {
+                    List<String> names = new ArrayList<>(image.repoDigests());
+                    names.addAll(image.repoTags());
+                    return new io.fabric8.kubernetes.api.model.ContainerImage(names.size() > 5 ? names.subList(0, 5) : names,
+                            image.size());
+                })
+                .toList();
     }
 
     private static String notReadyMessage(RuntimeStatus runtime) {

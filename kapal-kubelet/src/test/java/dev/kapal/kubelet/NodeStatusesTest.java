@@ -47,4 +47,23 @@ class NodeStatusesTest {
                 "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:cni plugin not initialized");
         assertThat(ready(broken).getLastTransitionTime()).isEqualTo("2026-01-01T00:00:10Z");
     }
+
+    @Test
+    void imagesAreListedLargestFirstWithDigestsBeforeTagsAtMostFiftyAndFiveNamesEach() {
+        java.util.List<dev.kapal.kubelet.runtime.Image> images = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            images.add(new dev.kapal.kubelet.runtime.Image("sha256:" + i, java.util.List.of("example.com/app:" + i),
+                    java.util.List.of("example.com/app@sha256:" + i), 1000L + i));
+        }
+        images.add(new dev.kapal.kubelet.runtime.Image("sha256:big", java.util.List.of("a:1", "a:2", "a:3", "a:4", "a:5"),
+                java.util.List.of("a@sha256:big"), 1_000_000L));
+
+        var listed = NodeStatuses.images(images);
+
+        assertThat(listed).hasSize(50);
+        assertThat(listed.getFirst().getSizeBytes()).isEqualTo(1_000_000L);
+        assertThat(listed.getFirst().getNames()).containsExactly("a@sha256:big", "a:1", "a:2", "a:3", "a:4");
+        assertThat(listed.get(1).getNames()).containsExactly("example.com/app@sha256:59", "example.com/app:59");
+        assertThat(listed.getLast().getSizeBytes()).isEqualTo(1011L);
+    }
 }

@@ -44,6 +44,12 @@ class ContainerdNodeTest {
     void nodeReportsContainerdAndARealPodRunsWithAnAddressFromThePodCidr() {
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(admin.nodes().withName(NODE).get().getStatus()
                 .getNodeInfo().getContainerRuntimeVersion()).startsWith("containerd://1."));
+        // The images the node holds (the fixture imported busybox) are in its status, as a kubelet reports them.
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(admin.nodes().withName(NODE).get().getStatus().getImages())
+                .anySatisfy(image -> {
+                    assertThat(image.getNames()).contains(ContainerdFixture.BUSYBOX);
+                    assertThat(image.getSizeBytes()).isPositive();
+                }));
         admin.pods().inNamespace("default").resource(pod("sleeper", List.of("sleep", "1000"), "Always")).create();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
