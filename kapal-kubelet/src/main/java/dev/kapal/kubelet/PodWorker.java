@@ -800,7 +800,8 @@ final class PodWorker {
         }
         List<ContainerConfig.Mount> mounts;
         try {
-            mounts = new ArrayList<>(PodVolumes.mounts(current, container, volumePaths));
+            // Simulated nodes have no volume directories: their containers get no mounts.
+            mounts = node.volumes().isEmpty() ? new ArrayList<>() : new ArrayList<>(PodVolumes.mounts(current, container, volumePaths));
             String messagePath = container.getTerminationMessagePath();
             if (node.volumes().isPresent() && messagePath != null && !messagePath.isEmpty()) {
                 java.nio.file.Path file = node.volumes().get().terminationMessageFile(uid, container.getName(), slot.attempt + 1);

@@ -212,6 +212,10 @@ class SimulatedNodesTest {
                 .editSpec()
                     .addNewInitContainer().withName("migrate").withImage("busybox").endInitContainer()
                     .addNewInitContainer().withName("proxy").withImage("busybox").withRestartPolicy("Always").endInitContainer()
+                    // Volumes are not set up on simulated nodes, and their mounts must not hold the containers back.
+                    .editFirstContainer().addNewVolumeMount().withName("scratch").withMountPath("/scratch").endVolumeMount()
+                        .endContainer()
+                    .addNewVolume().withName("scratch").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec().build();
         admin.pods().inNamespace("default").resource(web).create();
         eventually().untilAsserted(() -> {
