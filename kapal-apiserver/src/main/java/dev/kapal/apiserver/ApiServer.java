@@ -8,6 +8,8 @@ import dev.kapal.apiserver.admission.DefaultTolerationSeconds;
 import dev.kapal.apiserver.admission.ServiceAllocation;
 import dev.kapal.apiserver.auth.Authenticator;
 import dev.kapal.apiserver.auth.ClientCertificateAuthenticator;
+import dev.kapal.apiserver.auth.ServiceAccountAuthenticator;
+import dev.kapal.apiserver.auth.ServiceAccountTokens;
 import dev.kapal.apiserver.cache.CacheManager;
 import dev.kapal.apiserver.cache.CachedObject;
 import dev.kapal.apiserver.discovery.Discovery;
@@ -61,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
     private final Store store;
     private final CacheManager caches;
     private final List<Admission> admissions;
+    private final ServiceAccountTokens tokens;
     private Compactor compactor;
     private EventTtl eventTtl;
     /** Re-runs {@link Bootstrap} every {@link #BOOTSTRAP_INTERVAL} while serving. */
@@ -81,8 +84,31 @@ public final class ApiServer implements AutoCloseable {
         this.clock = clock;
         this.store = new MeteredStore(config.store(), metrics);
         this.caches = new CacheManager(store, config.eventHistory(), clock);
-        this.admissions = List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses),
-                new DefaultTolerationSeconds(), new dev.kapal.apiserver.admission.Priority(this::priorityClasses));
+        List<Admission> plugins = new ArrayList<>(List.of(new ServiceAllocation(config.serviceCidr(), this::takenServiceAddresses),
+                new DefaultTolerationSeconds(), new dev.kapal.apiserver.admission.Priority(this::priorityClasses)));
+        if (config.serviceAccountAdmission()) {
+            plugins.add(new dev.kapal.apiserver.admission.ServiceAccount(
+                    (namespace, name) -> find(new GroupVersionResource("", "v1", "serviceaccounts"), namespace, name)));
+        }
+        this.admissions = List.copyOf(plugins);
+        String issuer = "https://kubernetes.default.svc." + config.clusterDomain();
+        this.tokens = new ServiceAccountTokens(config.tls().serviceAccountKey().orElseGet(ApiServer::ephemeralServiceAccountKey),
+                issuer, List.of(issuer), clock);
+    }
+
+    private static java.security.KeyPair ephemeralServiceAccountKey() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException unavailable) {
+            throw new IllegalStateException(unavailable);
+        }
+    }
+
+    /** The service account token issuer (TokenRequest, the bearer-token authenticator). */
+    public ServiceAccountTokens serviceAccountTokens() {
+        return tokens;
     }
 
     /** The stored PriorityClasses, for the Priority admission plugin. */
@@ -128,9 +154,12 @@ public final class ApiServer implements AutoCloseable {
         health.register("poststarthook/bootstrap-controller", () -> serving ? Optional.empty() : Optional.of("not finished"));
         List<Authenticator> authenticators = new ArrayList<>();
         authenticators.add(new ClientCertificateAuthenticator());
+        authenticators.add(new ServiceAccountAuthenticator(tokens, (resource, namespace, name) ->
+                find(new GroupVersionResource("", "v1", resource), namespace, name), clock));
         authenticators.addAll(config.authenticators());
         server = HttpFront.build(config, authenticators, config.authorizer(),
-                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, observer()),
+                new HttpFront.Routes(this::store, HttpFront.selectors(), HttpFront.patching(), this::nonResource, observer(),
+                        Optional.of(tokens)),
                 clock);
         LOG.debug("API server assembled in {} ms", (System.nanoTime() - started) / 1_000_000);
         server.start();
@@ -230,13 +259,21 @@ public final class ApiServer implements AutoCloseable {
      * the namespace, and a namespace created a moment ago is still found.
      */
     private Optional<ObjectNode> findNamespace(String namespace) {
-        ResourceStore namespaces = store(new GroupVersionResource("", "v1", "namespaces")).orElseThrow();
-        Optional<CachedObject> cached = namespaces.peekCached("", namespace);
+        return find(new GroupVersionResource("", "v1", "namespaces"), "", namespace);
+    }
+
+    /** An object as the cache has it, else as the store has it (not to be modified). */
+    private Optional<ObjectNode> find(GroupVersionResource resource, String namespace, String name) {
+        Optional<ResourceStore> served = store(resource);
+        if (served.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<CachedObject> cached = served.get().peekCached(namespace, name);
         if (cached.isPresent()) {
             return cached.map(CachedObject::object);
         }
         try {
-            return Optional.of(namespaces.get("", namespace, ""));
+            return Optional.of(served.get().get(namespace, name, ""));
         } catch (ApiException notFound) {
             if (notFound.code() == 404) {
                 return Optional.empty();
@@ -275,6 +312,24 @@ public final class ApiServer implements AutoCloseable {
         }
         if (user.isEmpty() && !path.equals("/version") && !path.equals("/version/")) {
             throw ApiException.unauthorized();
+        }
+        if (path.equals("/.well-known/openid-configuration")) {
+            // Service account issuer discovery, as upstream serves it to authenticated callers.
+            ObjectNode document = dev.kapal.api.Json.object();
+            document.put("issuer", tokens.issuer());
+            document.put("jwks_uri", "https://" + dev.kapal.apiserver.tls.InetLiterals.formatForUrl(config.advertiseAddress())
+                    + ":" + port() + "/openid/v1/jwks");
+            document.putArray("response_types_supported").add("id_token");
+            document.putArray("subject_types_supported").add("public");
+            document.putArray("id_token_signing_alg_values_supported").add("RS256");
+            exchange.setHeader("Cache-Control", "public, max-age=3600");
+            exchange.respond(200, "application/json", dev.kapal.api.Json.write(document));
+            return true;
+        }
+        if (path.equals("/openid/v1/jwks")) {
+            exchange.setHeader("Cache-Control", "public, max-age=3600");
+            exchange.respond(200, "application/jwk-set+json", tokens.jwks().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return true;
         }
         Optional<DiscoveryResponse> answer = path.startsWith("/openapi/")
                 ? openApi.handle(path, exchange.rawQuery(), exchange.header("Accept").orElse(""), exchange.header("If-None-Match"))

@@ -33,6 +33,10 @@ import java.util.Objects;
  * @param eventTtl         how long an event lives after its last write ({@code --event-ttl}, 1 h)
  * @param metricsSources   families other components of the process render, appended to {@code /metrics}
  *                         after the API server's own (see {@link dev.kapal.apiserver.metrics.MetricsSource})
+ * @param serviceAccountAdmission whether the ServiceAccount admission plugin runs
+ *                         ({@link dev.kapal.apiserver.admission.ServiceAccount}): it refuses pods whose
+ *                         account does not exist, so it needs the serviceaccount controller making each
+ *                         namespace's {@code default} account, as upstream's
  */
 public record ApiServerConfig(
         InetAddress bindAddress,
@@ -49,7 +53,8 @@ public record ApiServerConfig(
         int maxRequestBytes,
         boolean garbageCollection,
         Duration eventTtl,
-        List<dev.kapal.apiserver.metrics.MetricsSource> metricsSources) {
+        List<dev.kapal.apiserver.metrics.MetricsSource> metricsSources,
+        boolean serviceAccountAdmission) {
 
     public static final int DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024;
 
@@ -69,33 +74,43 @@ public record ApiServerConfig(
     }
 
     /**
-     * A configuration without garbage-collection finalizers, with the default event TTL and a
-     * {@code /metrics} serving only the API server's own families.
+     * A configuration without garbage-collection finalizers nor ServiceAccount admission, with the
+     * default event TTL and a {@code /metrics} serving only the API server's own families.
      */
     public ApiServerConfig(InetAddress bindAddress, int port, TlsMaterial tls, Store store,
                            List<Authenticator> authenticators, Authorizer authorizer, InetAddress advertiseAddress,
                            InetAddress serviceIp, String serviceCidr, String clusterDomain, Duration eventHistory,
                            int maxRequestBytes) {
         this(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp, serviceCidr,
-                clusterDomain, eventHistory, maxRequestBytes, false, EventTtl.DEFAULT_TTL, List.of());
+                clusterDomain, eventHistory, maxRequestBytes, false, EventTtl.DEFAULT_TTL, List.of(), false);
     }
 
     /** This configuration with {@link #garbageCollection()} set to {@code enabled}. */
     public ApiServerConfig withGarbageCollection(boolean enabled) {
         return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
-                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, enabled, eventTtl, metricsSources);
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, enabled, eventTtl, metricsSources,
+                serviceAccountAdmission);
     }
 
     /** This configuration with events living {@code ttl} after their last write. */
     public ApiServerConfig withEventTtl(Duration ttl) {
         return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
-                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, ttl, metricsSources);
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, ttl, metricsSources,
+                serviceAccountAdmission);
     }
 
     /** This configuration with {@code sources} appended to {@code /metrics}. */
     public ApiServerConfig withMetricsSources(List<dev.kapal.apiserver.metrics.MetricsSource> sources) {
         return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
-                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, eventTtl, sources);
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, eventTtl, sources,
+                serviceAccountAdmission);
+    }
+
+    /** This configuration with the ServiceAccount admission plugin on or off. */
+    public ApiServerConfig withServiceAccountAdmission(boolean enabled) {
+        return new ApiServerConfig(bindAddress, port, tls, store, authenticators, authorizer, advertiseAddress, serviceIp,
+                serviceCidr, clusterDomain, eventHistory, maxRequestBytes, garbageCollection, eventTtl, metricsSources,
+                enabled);
     }
 
     /**
@@ -107,19 +122,24 @@ public record ApiServerConfig(
      * @param kubeletClient how the server connects to kubelets ({@code pods/log}, {@code exec},
      *                      {@code attach}, {@code portforward}, {@code nodes/proxy}); without it those
      *                      subresources answer 503
+     * @param serviceAccountKey the RSA key pair service account tokens are signed and verified with
+     *                      (upstream's {@code --service-account-signing-key-file}); without it the
+     *                      server makes one for its lifetime, so its tokens do not survive a restart
      */
     public record TlsMaterial(PrivateKey serverKey, List<X509Certificate> serverChain, X509Certificate clientCa,
-                              java.util.Optional<KubeletClientMaterial> kubeletClient) {
+                              java.util.Optional<KubeletClientMaterial> kubeletClient,
+                              java.util.Optional<java.security.KeyPair> serviceAccountKey) {
         public TlsMaterial {
             Objects.requireNonNull(serverKey, "serverKey");
             serverChain = List.copyOf(serverChain);
             Objects.requireNonNull(clientCa, "clientCa");
             Objects.requireNonNull(kubeletClient, "kubeletClient");
+            Objects.requireNonNull(serviceAccountKey, "serviceAccountKey");
         }
 
-        /** Without a kubelet client: the kubelet-proxying subresources answer 503. */
+        /** Without a kubelet client (the kubelet-proxying subresources answer 503) nor a service account key. */
         public TlsMaterial(PrivateKey serverKey, List<X509Certificate> serverChain, X509Certificate clientCa) {
-            this(serverKey, serverChain, clientCa, java.util.Optional.empty());
+            this(serverKey, serverChain, clientCa, java.util.Optional.empty(), java.util.Optional.empty());
         }
     }
 

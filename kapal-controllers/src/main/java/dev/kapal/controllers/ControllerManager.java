@@ -128,7 +128,7 @@ public final class ControllerManager implements AutoCloseable {
     public static List<Definition> builtIn(Parameters parameters) {
         return List.of(
                 new Definition("namespace-controller", List.of(NamespaceController.NAME), NamespaceController::create),
-                new Definition("serviceaccount-controller", List.of(ServiceAccountController.NAME), ServiceAccountController::create),
+                new Definition(SERVICE_ACCOUNT_CONTROLLER, List.of(ServiceAccountController.NAME), ServiceAccountController::create),
                 new Definition("root-ca-certificate-publisher-controller", List.of(RootCaPublisher.NAME),
                         context -> RootCaPublisher.create(context, parameters.serverCaPem())),
                 new Definition("node-ipam-controller", List.of(NodeIpamController.NAME),
@@ -157,6 +157,18 @@ public final class ControllerManager implements AutoCloseable {
      */
     public static boolean selectsGarbageCollector(List<String> flags) {
         return names(select(builtIn(""), flags)).contains(GARBAGE_COLLECTOR);
+    }
+
+    /** The serviceaccount controller's canonical name (see {@link #selectsServiceAccountController}). */
+    public static final String SERVICE_ACCOUNT_CONTROLLER = "serviceaccount-controller";
+
+    /**
+     * Whether {@code flags} select the serviceaccount controller, which makes every namespace's
+     * {@code default} account: the API server's ServiceAccount admission, which refuses pods
+     * whose account is missing, runs only then.
+     */
+    public static boolean selectsServiceAccountController(List<String> flags) {
+        return names(select(builtIn(""), flags)).contains(SERVICE_ACCOUNT_CONTROLLER);
     }
 
     /**

@@ -47,7 +47,7 @@ final class ApiServerComponent implements Component {
 
     @Override
     public void start() throws Exception {
-        // Client certificates are verified by the TLS layer; bearer tokens arrive with their issue.
+        // Client certificates are verified by the TLS layer; the API server adds its service account tokens.
         ApiServerConfig apiConfig = new ApiServerConfig(
                 config.bindAddress(),
                 config.httpsPort(),
@@ -63,6 +63,8 @@ final class ApiServerComponent implements Component {
                 ApiServerConfig.DEFAULT_MAX_REQUEST_BYTES)
                 // The collector removes the orphan/foregroundDeletion finalizers DELETE then adds.
                 .withGarbageCollection(ControllerManager.selectsGarbageCollector(config.controllers()))
+                // Pods need their account to exist; only a running serviceaccount controller makes the default ones.
+                .withServiceAccountAdmission(ControllerManager.selectsServiceAccountController(config.controllers()))
                 .withMetricsSources(metricsSources);
         server = new ApiServer(apiConfig);
         server.start();

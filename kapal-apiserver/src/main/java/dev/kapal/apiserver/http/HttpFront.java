@@ -32,8 +32,13 @@ public final class HttpFront {
     }
 
     /** The pieces the front dispatches to. */
+    /**
+     * @param tokens the service account token issuer behind {@code serviceaccounts/token}; without
+     *               one that subresource answers 404
+     */
     public record Routes(Function<GroupVersionResource, Optional<ResourceStore>> stores, Filters filters,
-                         Patching patching, ApiHandler.NonResourceRoutes nonResource, ApiHandler.RequestObserver observer) {
+                         Patching patching, ApiHandler.NonResourceRoutes nonResource, ApiHandler.RequestObserver observer,
+                         Optional<dev.kapal.apiserver.auth.ServiceAccountTokens> tokens) {
     }
 
     public static Server build(ApiServerConfig config, List<Authenticator> authenticators, Authorizer authorizer,
@@ -79,7 +84,8 @@ public final class HttpFront {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
 
-        Subresources subresources = new Subresources(routes.stores(), routes.patching(), clock, config.tls().kubeletClient());
+        Subresources subresources = new Subresources(routes.stores(), routes.patching(), clock, config.tls().kubeletClient(),
+                routes.tokens());
         ResourceHandler resources = new ResourceHandler(routes.stores(), routes.filters(), routes.patching(), subresources);
         server.setErrorHandler(new StatusErrorHandler());
         server.setHandler(new ApiHandler(authenticators, authorizer, routes.nonResource(), resources, routes.observer(),

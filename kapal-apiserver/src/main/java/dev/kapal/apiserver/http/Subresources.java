@@ -22,7 +22,8 @@ import java.util.function.Function;
 
 /**
  * Subresources with behaviour of their own: {@code scale} (autoscaling/v1 Scale over any
- * resource with a {@link ScaleSpec}), {@code pods/binding} and {@code pods/eviction}; the pod
+ * resource with a {@link ScaleSpec}), {@code pods/binding}, {@code pods/eviction} and
+ * {@code serviceaccounts/token} ({@link TokenRequests}); the pod
  * subresources a kubelet answers ({@code log}, {@code exec}, {@code attach}, {@code portforward})
  * go to {@link KubeletProxy}.
  */
@@ -32,17 +33,20 @@ final class Subresources {
     private final Clock clock;
 
     private final KubeletProxy kubelets;
+    private final Optional<TokenRequests> tokenRequests;
 
     Subresources(Function<GroupVersionResource, Optional<ResourceStore>> stores, Patching patching, Clock clock) {
-        this(stores, patching, clock, Optional.empty());
+        this(stores, patching, clock, Optional.empty(), Optional.empty());
     }
 
     Subresources(Function<GroupVersionResource, Optional<ResourceStore>> stores, Patching patching, Clock clock,
-                 Optional<dev.kapal.apiserver.ApiServerConfig.KubeletClientMaterial> kubeletClient) {
+                 Optional<dev.kapal.apiserver.ApiServerConfig.KubeletClientMaterial> kubeletClient,
+                 Optional<dev.kapal.apiserver.auth.ServiceAccountTokens> tokens) {
         this.stores = stores;
         this.patching = patching;
         this.clock = clock;
         this.kubelets = new KubeletProxy(stores, kubeletClient);
+        this.tokenRequests = tokens.map(issuer -> new TokenRequests(stores, issuer));
     }
 
     void handle(RequestInfo.Resource request, ResourceStore store, Exchange exchange) throws IOException {
@@ -57,6 +61,13 @@ final class Subresources {
                 ObjectNode binding = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
                 bind(store, request.namespace(), request.name(), binding, ResourceHandler.writeOptions(exchange));
                 exchange.respondJson(201, StatusObjects.success(201));
+            }
+            case "token" -> {
+                requireVerb(request, "create");
+                TokenRequests tokens = tokenRequests.orElseThrow(() -> new ApiException(dev.kapal.api.StatusReason.NOT_FOUND,
+                        "the server could not find the requested resource"));
+                ObjectNode tokenRequest = Encoding.decodeObject(exchange.header("Content-Type"), exchange.body());
+                tokens.create(request.namespace(), request.name(), tokenRequest, exchange);
             }
             case "eviction" -> {
                 requireVerb(request, "create");

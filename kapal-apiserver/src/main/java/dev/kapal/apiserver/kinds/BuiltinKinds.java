@@ -29,8 +29,7 @@ import java.util.Optional;
  * takes the first registered version as preferred.
  *
  * <p>Resources upstream serves on v1.33 that are not catalogued yet (so clients see them as
- * absent rather than broken): componentstatuses, serviceaccounts/token, the pod streaming
- * subresources (log, exec, attach, portforward, proxy), pods/ephemeralcontainers, pods/resize,
+ * absent rather than broken): componentstatuses, pods/proxy, pods/ephemeralcontainers, pods/resize,
  * services/proxy, nodes/proxy, apiregistration.k8s.io, flowcontrol, node.k8s.io runtimeclasses,
  * resource.k8s.io, networking.k8s.io ipaddresses and servicecidrs,
  * admissionregistration.k8s.io validatingadmissionpolicies(+bindings) and
@@ -184,7 +183,7 @@ public final class BuiltinKinds {
                 kind(CORE, "resourcequotas", "ResourceQuota").shortNames("quota").subresources("status")
                         .with(CoreKinds.PLAIN),
                 kind(CORE, "secrets", "Secret").with(CoreKinds.SECRETS),
-                kind(CORE, "serviceaccounts", "ServiceAccount").shortNames("sa").with(CoreKinds.PLAIN),
+                kind(CORE, "serviceaccounts", "ServiceAccount").shortNames("sa").subresources("token").with(CoreKinds.PLAIN),
                 kind(CORE, "services", "Service").shortNames("svc").categories("all").subresources("status")
                         .with(CoreKinds.SERVICES));
     }

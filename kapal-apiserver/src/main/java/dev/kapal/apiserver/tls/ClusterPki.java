@@ -8,6 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.RSAPublicKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +42,8 @@ public final class ClusterPki {
     public static final String CLIENT_CA = "client-ca";
     public static final String SERVING = "serving-kube-apiserver";
     public static final String ADMIN = "client-admin";
+    /** The service account token signing key ({@code service.key}, as k3s names it). */
+    public static final String SERVICE_ACCOUNT_KEY = "service";
     public static final String ADMIN_USER = "system:admin";
     /** Who the API server is to kubelets (upstream kubeadm's {@code apiserver-kubelet-client}). */
     public static final String KUBELET_CLIENT_USER = "kube-apiserver-kubelet-client";
@@ -51,14 +61,16 @@ public final class ClusterPki {
     private final IssuedCertificate clientCa;
     private final IssuedCertificate serving;
     private final IssuedCertificate admin;
+    private final KeyPair serviceAccountKey;
     private final List<String> generated;
 
     private ClusterPki(IssuedCertificate serverCa, IssuedCertificate clientCa, IssuedCertificate serving,
-                       IssuedCertificate admin, List<String> generated) {
+                       IssuedCertificate admin, KeyPair serviceAccountKey, List<String> generated) {
         this.serverCa = serverCa;
         this.clientCa = clientCa;
         this.serving = serving;
         this.admin = admin;
+        this.serviceAccountKey = serviceAccountKey;
         this.generated = List.copyOf(generated);
     }
 
@@ -94,7 +106,45 @@ public final class ClusterPki {
         IssuedCertificate admin = existingAdmin.isPresent() ? existingAdmin.get() : write(directory, ADMIN,
                 Certificates.issue(clientCa, Certificates.subject(ADMIN_USER, List.of(UserInfo.MASTERS_GROUP)),
                         Certificates.Purpose.CLIENT, emptyNames(), LEAF_VALIDITY), generated);
-        return new ClusterPki(serverCa, clientCa, serving, admin, generated);
+        KeyPair serviceAccountKey = loadOrCreateServiceAccountKey(directory, generated);
+        return new ClusterPki(serverCa, clientCa, serving, admin, serviceAccountKey, generated);
+    }
+
+    /**
+     * The RSA key service account tokens are signed with. Like a CA it is never replaced once
+     * made: every token in every pod depends on it.
+     */
+    private static KeyPair loadOrCreateServiceAccountKey(Path directory, List<String> generated) throws IOException {
+        Path file = directory.resolve(SERVICE_ACCOUNT_KEY + ".key");
+        if (Files.exists(file)) {
+            PrivateKey key = Pem.readPrivateKey(Files.readString(file, StandardCharsets.US_ASCII));
+            if (!(key instanceof RSAPrivateCrtKey rsa)) {
+                throw new IOException(file + " is not an RSA private key");
+            }
+            try {
+                PublicKey publicKey = KeyFactory.getInstance("RSA")
+                        .generatePublic(new RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+                return new KeyPair(publicKey, key);
+            } catch (GeneralSecurityException unusable) {
+                throw new IOException(file + " is not a usable RSA key: " + unusable.getMessage(), unusable);
+            }
+        }
+        KeyPair keys;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            keys = generator.generateKeyPair();
+        } catch (GeneralSecurityException unavailable) {
+            throw new IllegalStateException("this JDK cannot make RSA keys", unavailable);
+        }
+        AtomicFiles.write(file, Pem.privateKey(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII), SECRET);
+        generated.add(SERVICE_ACCOUNT_KEY);
+        return keys;
+    }
+
+    /** The key pair service account tokens are signed and verified with. */
+    public KeyPair serviceAccountKey() {
+        return serviceAccountKey;
     }
 
     /** The CA that signed the serving certificate: what clients put in {@code certificate-authority-data}. */
@@ -132,7 +182,7 @@ public final class ClusterPki {
         return new ApiServerConfig.TlsMaterial(serving.key(),
                 List.of(serving.certificate(), serverCa.certificate()), clientCa.certificate(),
                 Optional.of(new ApiServerConfig.KubeletClientMaterial(kubeletClient.key(), kubeletClient.certificate(),
-                        serverCa.certificate())));
+                        serverCa.certificate())), Optional.of(serviceAccountKey));
     }
 
     private IssuedCertificate kubeletClient;

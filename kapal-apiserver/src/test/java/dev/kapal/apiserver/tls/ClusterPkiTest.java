@@ -71,8 +71,10 @@ class ClusterPkiTest {
         ClusterPki first = ClusterPki.loadOrCreate(tls(), names("kapal.example.com"));
         ClusterPki second = ClusterPki.loadOrCreate(tls(), names("kapal.example.com"));
 
-        assertThat(first.generated()).containsExactly("server-ca", "client-ca", "serving-kube-apiserver", "client-admin");
+        assertThat(first.generated()).containsExactly("server-ca", "client-ca", "serving-kube-apiserver", "client-admin", "service");
         assertThat(second.generated()).isEmpty();
+        assertThat(second.serviceAccountKey().getPrivate()).isEqualTo(first.serviceAccountKey().getPrivate());
+        assertThat(second.serviceAccountKey().getPublic()).isEqualTo(first.serviceAccountKey().getPublic());
         assertThat(second.serverCa().certificate()).isEqualTo(first.serverCa().certificate());
         assertThat(second.clientCa().certificate()).isEqualTo(first.clientCa().certificate());
         assertThat(second.servingCertificate().certificate()).isEqualTo(first.servingCertificate().certificate());
