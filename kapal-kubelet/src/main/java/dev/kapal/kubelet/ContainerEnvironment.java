@@ -37,11 +37,25 @@ import java.util.regex.Pattern;
 final class ContainerEnvironment {
     private static final Pattern ENV_NAME = Pattern.compile("[-._a-zA-Z][-._a-zA-Z0-9]*");
 
-    /** Where ConfigMaps and Secrets of the pod's namespace come from (the API server, for a kubelet). */
+    /**
+     * Where ConfigMaps, Secrets and service account tokens of the pod's namespace come from (the
+     * API server, for a kubelet).
+     */
     interface Lookup {
         Optional<ConfigMap> configMap(String namespace, String name);
 
         Optional<Secret> secret(String namespace, String name);
+
+        /**
+         * A new token of the pod's service account bound to the pod (a TokenRequest with
+         * {@code boundObjectRef} to it), for {@code audience} (empty: the API's) and valid
+         * {@code expirationSeconds}; failures throw {@link ConfigError} with the server's message.
+         */
+        ServiceAccountToken token(io.fabric8.kubernetes.api.model.Pod pod, String audience, long expirationSeconds);
+    }
+
+    /** A service account token and when it expires. */
+    record ServiceAccountToken(String token, java.time.Instant expiration) {
     }
 
     /**

@@ -21,6 +21,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -47,13 +49,20 @@ import org.slf4j.LoggerFactory;
  *     every pod sync, so a changed ConfigMap or Secret reaches running containers (except through
  *     a {@code subPath}, as upstream).</li>
  * </ul>
- * Other volume types (persistentVolumeClaim, serviceAccountToken projections, ...) fail the mount
+ * A {@code serviceAccountToken} projection gets a token bound to the pod from the API server
+ * (TokenRequest), kept until 80% of its life or a day has passed; the ServiceAccount admission
+ * plugin gives every pod one in its {@code kube-api-access-*} volume.
+ * Other volume types (persistentVolumeClaim, ...) fail the mount
  * with a message saying so. Failures are {@link MountFailure}s: the kubelet reports them as
  * {@code FailedMount} events and retries, the pod waiting in {@code ContainerCreating}.
  */
 final class PodVolumes {
     private static final Logger log = LoggerFactory.getLogger(PodVolumes.class);
     private static final int DEFAULT_MODE = 0644;
+    /** A serviceAccountToken projection without expirationSeconds asks for an hour, as upstream defaults it. */
+    private static final long DEFAULT_TOKEN_SECONDS = 3600;
+    /** Upstream's token manager refreshes a token at the latest a day after it got it. */
+    private static final Duration MAX_TOKEN_AGE = Duration.ofHours(24);
 
     /** A volume that could not be set up; the message is upstream's text after the volume name. */
     static final class MountFailure extends RuntimeException {
@@ -72,6 +81,8 @@ final class PodVolumes {
 
     private final Path root;
     private final Clock clock;
+    /** Service account tokens by pod uid, account, audience and requested lifetime. */
+    private final Map<String, CachedToken> tokens = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param root where pod directories go ({@code <root>/<pod uid>}) */
     PodVolumes(Path root, Clock clock) {
@@ -186,6 +197,7 @@ final class PodVolumes {
 
     /** Removes the pod's directory, unmounting its memory-backed emptyDirs first. */
     void tearDown(String podUid) {
+        tokens.keySet().removeIf(key -> key.startsWith(podUid + "/"));
         Path pod = root.resolve(podUid);
         Path emptyDirs = pod.resolve("volumes").resolve("kubernetes.io~empty-dir");
         if (Files.isDirectory(emptyDirs)) {
@@ -385,12 +397,39 @@ final class PodVolumes {
                         Boolean.TRUE.equals(secret.getOptional()), lookup));
             } else if (source.getDownwardAPI() != null) {
                 files.putAll(downwardFiles(pod, source.getDownwardAPI().getItems(), defaultMode, facts));
+            } else if (source.getServiceAccountToken() != null) {
+                var token = source.getServiceAccountToken();
+                long seconds = token.getExpirationSeconds() == null ? DEFAULT_TOKEN_SECONDS : token.getExpirationSeconds();
+                String audience = token.getAudience() == null ? "" : token.getAudience();
+                files.put(token.getPath(), new FileContent(serviceAccountToken(pod, audience, seconds, lookup)
+                        .getBytes(StandardCharsets.US_ASCII), defaultMode));
             } else {
                 throw new MountFailure(volume, "this projected volume source is not supported by this kubelet yet "
-                        + "(configMap, secret and downwardAPI are)");
+                        + "(configMap, secret, downwardAPI and serviceAccountToken are)");
             }
         }
         return files;
+    }
+
+    /**
+     * The pod's token for {@code audience}: the cached one until 80% of its life or 24 hours have
+     * passed (as upstream's token manager), then a new one from the API server.
+     */
+    private String serviceAccountToken(Pod pod, String audience, long seconds, ContainerEnvironment.Lookup lookup) {
+        String key = pod.getMetadata().getUid() + "/" + pod.getSpec().getServiceAccountName() + "/" + audience + "/" + seconds;
+        Instant now = clock.instant();
+        CachedToken cached = tokens.get(key);
+        if (cached == null || !now.isBefore(cached.refreshAt())) {
+            ContainerEnvironment.ServiceAccountToken fresh = lookup.token(pod, audience, seconds);
+            Duration life = Duration.between(now, fresh.expiration());
+            Duration refreshAfter = life.multipliedBy(8).dividedBy(10);
+            cached = new CachedToken(fresh.token(), now.plus(refreshAfter.compareTo(MAX_TOKEN_AGE) > 0 ? MAX_TOKEN_AGE : refreshAfter));
+            tokens.put(key, cached);
+        }
+        return cached.token();
+    }
+
+    private record CachedToken(String token, Instant refreshAt) {
     }
 
     // ---------------------------------------------------------------- helpers

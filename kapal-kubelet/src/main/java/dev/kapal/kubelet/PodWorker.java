@@ -989,7 +989,33 @@ final class PodWorker {
                     throw new ContainerEnvironment.ConfigError("failed to get secret \"" + name + "\": " + failure.getMessage());
                 }
             }
+
+            @Override
+            public ContainerEnvironment.ServiceAccountToken token(Pod pod, String audience, long expirationSeconds) {
+                String account = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
+                var request = new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                        .withNewSpec()
+                        .withAudiences(audience.isEmpty() ? List.of() : List.of(audience))
+                        .withExpirationSeconds(expirationSeconds)
+                        .withNewBoundObjectRef("v1", "Pod", pod.getMetadata().getName(), pod.getMetadata().getUid())
+                        .endSpec()
+                        .build();
+                try {
+                    var answer = client.serviceAccounts().inNamespace(pod.getMetadata().getNamespace()).withName(account)
+                            .tokenRequest(request);
+                    return new ContainerEnvironment.ServiceAccountToken(answer.getStatus().getToken(),
+                            java.time.Instant.parse(answer.getStatus().getExpirationTimestamp()));
+                } catch (KubernetesClientException failure) {
+                    throw new ContainerEnvironment.ConfigError("failed to fetch token: " + apiMessage(failure));
+                }
+            }
         };
+    }
+
+    /** The API server's own message of a failed request (its Status), else the client's. */
+    private static String apiMessage(KubernetesClientException failure) {
+        return failure.getStatus() != null && failure.getStatus().getMessage() != null
+                ? failure.getStatus().getMessage() : failure.getMessage();
     }
 
     /**

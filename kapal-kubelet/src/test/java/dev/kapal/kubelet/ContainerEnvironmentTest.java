@@ -41,6 +41,12 @@ class ContainerEnvironmentTest {
                             .build())
                     : Optional.empty();
         }
+
+        @Override
+        public ContainerEnvironment.ServiceAccountToken token(io.fabric8.kubernetes.api.model.Pod pod, String audience,
+                                                              long expirationSeconds) {
+            throw new ContainerEnvironment.ConfigError("no tokens here");
+        }
     };
 
     @Test

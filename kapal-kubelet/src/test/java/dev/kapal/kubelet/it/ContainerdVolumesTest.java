@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -124,6 +125,51 @@ class ContainerdVolumesTest {
         admin.pods().inNamespace("default").withName("volumes").withGracePeriod(0).delete();
         await().atMost(TIMEOUT).until(() -> !Files.exists(podDirectory));
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(line -> line.contains(" " + ram + " "));
+    }
+
+    @Test
+    void aServiceAccountTokenProjectionAuthenticatesAsThePodsAccount() throws Exception {
+        admin.serviceAccounts().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata().withName("robot").endMetadata().build()).create();
+        admin.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("kube-root-ca.crt")
+                .endMetadata().withData(Map.of("ca.crt", "-----BEGIN CERTIFICATE-----\n")).build()).createOr(existing -> existing.update());
+        Path out = Files.createDirectories(fixture.dataDirectory().resolve("token-out"));
+        String mountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+        admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("tokens").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withRestartPolicy("Never").withTerminationGracePeriodSeconds(1L)
+                    .withServiceAccountName("robot")
+                    .addNewContainer().withName("app").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "test \"$(stat -c %a " + mountPath + "/..data/token)\" = 644"
+                                + " && test \"$(cat " + mountPath + "/namespace)\" = default"
+                                + " && test -s " + mountPath + "/ca.crt"
+                                + " && cp " + mountPath + "/token /out/token")
+                        .addNewVolumeMount().withName("kube-api-access-test").withMountPath(mountPath).withReadOnly(true).endVolumeMount()
+                        .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount()
+                    .endContainer()
+                    .addNewVolume().withName("kube-api-access-test").withNewProjected().withDefaultMode(420)
+                        .addNewSource().withNewServiceAccountToken().withExpirationSeconds(3607L).withPath("token")
+                            .endServiceAccountToken().endSource()
+                        .addNewSource().withNewConfigMap().withName("kube-root-ca.crt").addNewItem().withKey("ca.crt").withPath("ca.crt")
+                            .endItem().endConfigMap().endSource()
+                        .addNewSource().withNewDownwardAPI().addNewItem().withPath("namespace").withNewFieldRef()
+                            .withApiVersion("v1").withFieldPath("metadata.namespace").endFieldRef().endItem().endDownwardAPI().endSource()
+                    .endProjected().endVolume()
+                    .addNewVolume().withName("out").withNewHostPath().withPath(out.toString()).withType("Directory").endHostPath().endVolume()
+                .endSpec().build()).create();
+
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(admin.pods().inNamespace("default").withName("tokens").get().getStatus().getPhase()).isEqualTo("Succeeded"));
+        String token = Files.readString(out.resolve("token"));
+        Pod pod = admin.pods().inNamespace("default").withName("tokens").get();
+        var review = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+                .withNewSpec().withToken(token).endSpec().build()).create();
+        assertThat(review.getStatus().getAuthenticated()).isTrue();
+        assertThat(review.getStatus().getUser().getUsername()).isEqualTo("system:serviceaccount:default:robot");
+        assertThat(review.getStatus().getUser().getExtra()).containsEntry("authentication.kubernetes.io/pod-name", List.of("tokens"))
+                .containsEntry("authentication.kubernetes.io/pod-uid", List.of(pod.getMetadata().getUid()))
+                .containsEntry("authentication.kubernetes.io/node-name", List.of(NODE));
+        admin.pods().inNamespace("default").withName("tokens").withGracePeriod(0).delete();
     }
 
     @Test
