@@ -93,7 +93,8 @@ final class KubeletProxy {
 
     /** Whether this subresource of {@code resource} is served here. */
     static boolean handles(String resource, String subresource) {
-        return resource.equals("pods") && Set.of("log", "exec", "attach", "portforward").contains(subresource);
+        return resource.equals("pods") && Set.of("log", "exec", "attach", "portforward").contains(subresource)
+                || resource.equals("nodes") && subresource.equals("proxy");
     }
 
     void handle(RequestInfo.Resource request, Exchange exchange) throws IOException {
@@ -106,7 +107,61 @@ final class KubeletProxy {
             }
             case "exec", "attach" -> container(request, exchange);
             case "portforward" -> portForward(request, exchange);
+            case "proxy" -> nodeProxy(request, exchange);
             default -> throw new ApiException(dev.kapal.api.StatusReason.NOT_FOUND, "the server could not find the requested resource");
+        }
+    }
+
+    // ---------------------------------------------------------------- nodes/proxy
+
+    /**
+     * {@code /api/v1/nodes/{node}[:{port}]/proxy/{path}}: the request, method and body included, to
+     * that path on the node's kubelet ({@code stats/summary}, {@code metrics/resource},
+     * {@code healthz}, ...), its answer relayed with its status and content type.
+     */
+    private void nodeProxy(RequestInfo.Resource request, Exchange exchange) throws IOException {
+        String name = request.name();
+        int colon = name.lastIndexOf(':');
+        String nodeName = colon < 0 ? name : name.substring(0, colon);
+        String marker = "/nodes/" + name + "/proxy";
+        String path = exchange.path();
+        int at = path.indexOf(marker);
+        String rest = at < 0 ? "/" : path.substring(at + marker.length());
+        if (rest.isEmpty()) {
+            rest = "/";
+        }
+        String query = exchange.rawQuery();
+        URI target = kubelet(nodeName, rest + (query == null || query.isEmpty() ? "" : "?" + query));
+        byte[] body = exchange.body();
+        HttpRequest.BodyPublisher publisher = body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest.Builder outgoing = HttpRequest.newBuilder(target).method(exchange.method(), publisher);
+        exchange.header("Content-Type").ifPresent(type -> outgoing.header("Content-Type", type));
+        exchange.header("Accept").ifPresent(accept -> outgoing.header("Accept", accept));
+        HttpResponse<InputStream> answer;
+        try {
+            answer = httpClient().send(outgoing.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted while connecting to the kubelet");
+        } catch (IOException e) {
+            throw unreachable(nodeName, e);
+        }
+        try (InputStream in = answer.body()) {
+            exchange.startStream(answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("text/plain"));
+            byte[] buffer = new byte[16 * 1024];
+            int read;
+            try {
+                while ((read = in.read(buffer)) >= 0) {
+                    if (read > 0) {
+                        exchange.stream(java.util.Arrays.copyOf(buffer, read));
+                    }
+                }
+            } catch (IOException gone) {
+                exchange.abort(gone);
+                return;
+            }
+            exchange.endStream();
         }
     }
 

@@ -30,7 +30,7 @@ import java.util.Optional;
  *
  * <p>Resources upstream serves on v1.33 that are not catalogued yet (so clients see them as
  * absent rather than broken): componentstatuses, pods/proxy, pods/ephemeralcontainers, pods/resize,
- * services/proxy, nodes/proxy, apiregistration.k8s.io, flowcontrol, node.k8s.io runtimeclasses,
+ * services/proxy, apiregistration.k8s.io, flowcontrol, node.k8s.io runtimeclasses,
  * resource.k8s.io, networking.k8s.io ipaddresses and servicecidrs,
  * admissionregistration.k8s.io validatingadmissionpolicies(+bindings) and
  * storage.k8s.io csistoragecapacities.
@@ -167,7 +167,7 @@ public final class BuiltinKinds {
                 kind(CORE, "namespaces", "Namespace").clusterScoped().shortNames("ns")
                         .verbs("create", "delete", "get", "list", "patch", "update", "watch")
                         .subresources("finalize", "status").with(CoreKinds.NAMESPACES),
-                kind(CORE, "nodes", "Node").clusterScoped().shortNames("no").subresources("status")
+                kind(CORE, "nodes", "Node").clusterScoped().shortNames("no").subresources("proxy", "status")
                         .with(CoreKinds.NODES),
                 kind(CORE, "persistentvolumeclaims", "PersistentVolumeClaim").shortNames("pvc").subresources("status")
                         .with(CoreKinds.PERSISTENT_VOLUME_CLAIMS),

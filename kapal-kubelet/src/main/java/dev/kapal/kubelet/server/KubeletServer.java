@@ -72,7 +72,8 @@ import org.slf4j.LoggerFactory;
  *       over WebSocket ({@code SPDY/3.1+portforward.k8s.io}, kubectl 1.31+), whose WebSocket is
  *       terminated here and its SPDY bytes passed on ({@link WebSocketTunnelConnection});</li>
  *   <li>{@code GET /stats/summary}: node CPU and memory from {@code /proc}, pods and containers
- *       from the CRI's {@code ListContainerStats}.</li>
+ *       from the CRI's {@code ListContainerStats};</li>
+ *   <li>{@code GET /metrics/resource}: the same figures in Prometheus form ({@link ResourceMetrics}).</li>
  * </ul>
  * TLS with client certificates from the cluster's client CA: a request without one gets 401
  * {@code Unauthorized}, one the {@link KubeletAuthorizer} refuses 403, as the kubelet answers.
@@ -262,6 +263,15 @@ public final class KubeletServer implements AutoCloseable {
                     byte[] body = StatsSummary.of(nodeName, started, runtime, clock).getBytes(StandardCharsets.UTF_8);
                     response.setStatus(200);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                    response.write(true, ByteBuffer.wrap(body), callback);
+                }
+                case "metrics" -> {
+                    if (!path.equals("/metrics/resource") && !path.equals("/metrics/resource/")) {
+                        throw new HttpError(404, "404 page not found");
+                    }
+                    byte[] body = ResourceMetrics.of(runtime, clock).getBytes(StandardCharsets.UTF_8);
+                    response.setStatus(200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                     response.write(true, ByteBuffer.wrap(body), callback);
                 }
                 default -> throw new HttpError(404, "404 page not found");

@@ -89,7 +89,8 @@ final class StatsSummary {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
 
-    private static OptionalLong nodeCpuNanoseconds() {
+    /** The node's busy CPU time so far (all but idle and iowait), from {@code /proc/stat}. */
+    static OptionalLong nodeCpuNanoseconds() {
         try {
             String first = Files.readAllLines(Path.of("/proc/stat")).getFirst();
             String[] fields = first.trim().split("\\s+");
@@ -104,6 +105,14 @@ final class StatsSummary {
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** The node's memory working set: total − available, from {@code /proc/meminfo}. */
+    static OptionalLong nodeWorkingSetBytes() {
+        Map<String, Long> meminfo = meminfo();
+        Long total = meminfo.get("MemTotal");
+        Long available = meminfo.get("MemAvailable");
+        return total != null && available != null ? OptionalLong.of(total - available) : OptionalLong.empty();
     }
 
     private static Map<String, Long> meminfo() {

@@ -170,6 +170,31 @@ class StreamingTest {
     }
 
     @Test
+    void resourceMetricsAreServedByTheKubeletAndThroughNodesProxy() throws Exception {
+        HttpClient certified = HttpClient.newBuilder().sslContext(tls(true)).build();
+        HttpResponse<String> metrics = certified.send(HttpRequest.newBuilder(kubeletUri("/metrics/resource")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+        assertThat(metrics.body()).contains("# TYPE container_cpu_usage_seconds_total counter\n")
+                .containsPattern("(?m)^container_memory_working_set_bytes\\{container=\"app\",namespace=\"default\",pod=\"ticker\"} [0-9]+ [0-9]+$")
+                .containsPattern("(?m)^container_start_time_seconds\\{container=\"app\",namespace=\"default\",pod=\"ticker\"} [0-9.E]+$")
+                .containsPattern("(?m)^pod_cpu_usage_seconds_total\\{namespace=\"default\",pod=\"ticker\"} [0-9.E-]+ [0-9]+$")
+                .containsPattern("(?m)^node_memory_working_set_bytes [0-9]+ [0-9]+$")
+                .contains("resource_scrape_error 0\n");
+
+        Kubectl kubectl = Kubectl.of("1.33", kubeconfig);
+        Kubectl.Result proxied = kubectl.run("get", "--raw", "/api/v1/nodes/" + NODE + "/proxy/metrics/resource");
+        assertThat(proxied.exitCode()).as(proxied.err()).isZero();
+        assertThat(proxied.out()).contains("node_cpu_usage_seconds_total ");
+        Kubectl.Result summary = kubectl.run("get", "--raw", "/api/v1/nodes/" + NODE + "/proxy/stats/summary");
+        assertThat(summary.exitCode()).as(summary.err()).isZero();
+        assertThat(summary.out()).contains("\"nodeName\":\"" + NODE + "\"");
+        Kubectl.Result missing = kubectl.run("get", "--raw", "/api/v1/nodes/" + NODE + "/proxy/nothing-here");
+        assertThat(missing.exitCode()).isNotZero();
+    }
+
+    @Test
     void theApiServerAnswersLikeUpstreamForUnknownContainersAndPods() {
         Kubectl kubectl = Kubectl.of("1.33", kubeconfig);
         Kubectl.Result unknownContainer = kubectl.run("logs", "lines", "-c", "nope");
