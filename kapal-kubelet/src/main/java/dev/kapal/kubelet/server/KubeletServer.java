@@ -67,10 +67,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /exec/{namespace}/{pod}[/{uid}]/{container}?command=…&stdin=…&stdout=…&stderr=…&tty=…},
  *       {@code /attach/…} and {@code /portForward/{namespace}/{pod}[/{uid}]}: upgrade requests,
  *       proxied to the URL of the CRI's {@code Exec}/{@code Attach}/{@code PortForward} (whatever the
- *       runtime's streaming server speaks passes through: SPDY/3.1 for every kubectl; a WebSocket
- *       offer the runtime refuses is refused, and kubectl falls back to SPDY), except port-forward
- *       over WebSocket ({@code SPDY/3.1+portforward.k8s.io}, kubectl 1.31+), whose WebSocket is
- *       terminated here and its SPDY bytes passed on ({@link WebSocketTunnelConnection});</li>
+ *       runtime's streaming server speaks passes through: SPDY/3.1), except WebSockets, which are
+ *       terminated here: exec and attach over {@code v5.channel.k8s.io} (kubectl 1.30+) or
+ *       {@code v4.channel.k8s.io} are translated to the runtime's SPDY streams ({@link ChannelSpdyBridge}),
+ *       port-forward over WebSocket ({@code SPDY/3.1+portforward.k8s.io}, kubectl 1.31+) has its SPDY
+ *       bytes passed on ({@link WebSocketTunnelConnection});</li>
  *   <li>{@code GET /stats/summary}: node CPU and memory from {@code /proc}, pods and containers
  *       from the CRI's {@code ListContainerStats};</li>
  *   <li>{@code GET /metrics/resource}: the same figures in Prometheus form ({@link ResourceMetrics}).</li>
@@ -474,7 +475,12 @@ public final class KubeletServer implements AutoCloseable {
         } else {
             target = runtime.attach(running.id(), streams);
         }
-        UpgradeProxy.proxy(request, response, callback, target);
+        Optional<String> channels = UpgradeProxy.channelProtocol(request);
+        if (channels.isPresent()) {
+            UpgradeProxy.proxyChannelWebSocket(request, response, callback, target, streams, channels.get());
+        } else {
+            UpgradeProxy.proxy(request, response, callback, target);
+        }
     }
 
     private void portForward(String namespace, String pod, Fields query, Request request, Response response,

@@ -1,5 +1,6 @@
 package dev.kapal.kubelet.server;
 
+import dev.kapal.kubelet.runtime.NodeRuntime;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.server.HttpStream;
@@ -113,9 +115,40 @@ final class UpgradeProxy {
     /**
      * Port-forward for a WebSocket client tunnelling SPDY: a plain SPDY/3.1 upgrade to
      * {@code target}; once the runtime switched, the client's WebSocket is accepted and becomes a
-     * {@link WebSocketTunnelConnection}. A refusal is relayed as it is.
+     * {@link WebSocketTunnelConnection} passing the bytes through. A refusal is relayed as it is.
      */
     static void proxySpdyOverWebSocket(Request request, Response response, Callback callback, URI target) throws IOException {
+        bridgeWebSocket(request, response, callback, target, "portforward.k8s.io", WebSocketTunnelConnection.SPDY_TUNNEL_PROTOCOL,
+                WebSocketTunnelConnection::raw);
+    }
+
+    /** The channel subprotocol to serve a WebSocket exec/attach with, if the client offers one ({@link ChannelSpdyBridge}). */
+    static Optional<String> channelProtocol(Request request) {
+        String upgrade = request.getHeaders().get("Upgrade");
+        if (upgrade == null || !upgrade.equalsIgnoreCase("websocket") || request.getHeaders().get("Sec-WebSocket-Key") == null) {
+            return Optional.empty();
+        }
+        return ChannelSpdyBridge.negotiate(request.getHeaders().getCSV("Sec-WebSocket-Protocol", false));
+    }
+
+    /**
+     * Exec or attach for a WebSocket client speaking {@code protocol} (see {@link #channelProtocol}):
+     * a SPDY/3.1 remote-command upgrade to {@code target}, then the client's WebSocket accepted and
+     * translated by a {@link ChannelSpdyBridge}. A refusal is relayed as it is.
+     */
+    static void proxyChannelWebSocket(Request request, Response response, Callback callback, URI target,
+                                      NodeRuntime.StreamOptions options, String protocol) throws IOException {
+        bridgeWebSocket(request, response, callback, target, ChannelSpdyBridge.SPDY_PROTOCOL, protocol,
+                (socket, in) -> new ChannelSpdyBridge(socket, in, options, protocol));
+    }
+
+    @FunctionalInterface
+    private interface BridgeFactory {
+        WebSocketTunnelConnection.Bridge open(Socket upstream, InputStream upstreamIn) throws IOException;
+    }
+
+    private static void bridgeWebSocket(Request request, Response response, Callback callback, URI target, String spdyProtocol,
+                                        String webSocketProtocol, BridgeFactory bridges) throws IOException {
         int port = target.getPort() < 0 ? 80 : target.getPort();
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(target.getHost(), port), 10_000);
@@ -123,7 +156,7 @@ final class UpgradeProxy {
         try {
             String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
             String head = "POST " + path + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + port + "\r\n"
-                    + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n"
+                    + "Connection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: " + spdyProtocol + "\r\n"
                     + "Content-Length: 0\r\n\r\n";
             OutputStream out = socket.getOutputStream();
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
@@ -137,15 +170,15 @@ final class UpgradeProxy {
                 response.write(true, ByteBuffer.wrap(body), callback);
                 return;
             }
+            WebSocketTunnelConnection.Bridge bridge = bridges.open(socket, in);
             response.setStatus(101);
             response.getHeaders().put("Upgrade", "websocket");
             response.getHeaders().put("Connection", "Upgrade");
             response.getHeaders().put("Sec-WebSocket-Accept",
                     WebSocketTunnelConnection.accept(request.getHeaders().get("Sec-WebSocket-Key")));
-            response.getHeaders().put("Sec-WebSocket-Protocol", WebSocketTunnelConnection.SPDY_TUNNEL_PROTOCOL);
+            response.getHeaders().put("Sec-WebSocket-Protocol", webSocketProtocol);
             request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, new WebSocketTunnelConnection(
-                    request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(),
-                    socket, in));
+                    request.getConnectionMetaData().getConnection().getEndPoint(), request.getComponents().getExecutor(), bridge));
             handedOver = true;
             callback.succeeded();
         } finally {

@@ -21,12 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Port-forward as kubectl 1.31 and later speak it: a WebSocket (subprotocol
- * {@value #SPDY_TUNNEL_PROTOCOL}) whose binary messages carry the bytes of a SPDY/3.1 connection.
- * The WebSocket is terminated here (RFC 6455 framing: client frames masked, ours not; pings
- * answered; a close frame ends the session) and the SPDY bytes flow unchanged to and from the
- * runtime's streaming server, reached with an ordinary SPDY upgrade. Upstream's API server does
- * the same unwrapping before its SPDY hop to the kubelet.
+ * A WebSocket terminated here and bridged to the runtime's streaming server (RFC 6455 framing:
+ * client frames masked, ours not; fragmented messages reassembled; pings answered; a close frame
+ * ends the session). What a message means is the {@link Bridge}'s business:
+ * <ul>
+ * <li>port-forward as kubectl 1.31 and later speak it (subprotocol {@value #SPDY_TUNNEL_PROTOCOL}):
+ *     binary messages carry the bytes of a SPDY/3.1 connection, passed unchanged to and from the
+ *     runtime ({@link #raw}); upstream's API server does the same unwrapping;</li>
+ * <li>exec and attach over {@code v5.channel.k8s.io}/{@code v4.channel.k8s.io}
+ *     ({@link ChannelSpdyBridge}), translated to the runtime's SPDY streams.</li>
+ * </ul>
  */
 final class WebSocketTunnelConnection extends AbstractConnection {
     static final String SPDY_TUNNEL_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
@@ -34,18 +38,68 @@ final class WebSocketTunnelConnection extends AbstractConnection {
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final int MAX_FRAME = 16 * 1024 * 1024;
 
-    private final Socket upstream;
-    private final InputStream upstreamIn;
-    private final OutputStream upstreamOut;
+    /** Where the messages of the WebSocket go and come from. */
+    interface Bridge {
+        /** One whole message from the client. */
+        void fromClient(byte[] message) throws IOException;
+
+        /**
+         * Sends the upstream side's messages to the client until upstream is done; the connection
+         * then closes the WebSocket normally. Runs on its own (virtual) thread.
+         */
+        void toClient(Sink client) throws IOException;
+
+        /** Releases upstream; called once, whichever side ended first. */
+        void close();
+    }
+
+    /** Sends one binary message to the client. */
+    @FunctionalInterface
+    interface Sink {
+        void send(byte[] message) throws IOException;
+    }
+
+    /** A bridge passing the bytes of {@code upstream} through unchanged, one binary message per read. */
+    static Bridge raw(Socket upstream, InputStream upstreamIn) throws IOException {
+        OutputStream upstreamOut = upstream.getOutputStream();
+        return new Bridge() {
+            @Override
+            public void fromClient(byte[] message) throws IOException {
+                upstreamOut.write(message);
+                upstreamOut.flush();
+            }
+
+            @Override
+            public void toClient(Sink client) throws IOException {
+                byte[] bytes = new byte[16 * 1024];
+                int read;
+                while ((read = upstreamIn.read(bytes)) >= 0) {
+                    if (read > 0) {
+                        client.send(java.util.Arrays.copyOf(bytes, read));
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+                try {
+                    upstream.close();
+                } catch (IOException ignored) {
+                    // already gone
+                }
+            }
+        };
+    }
+
+    private final Bridge bridge;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReentrantLock writing = new ReentrantLock();
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream message = new ByteArrayOutputStream();
 
-    WebSocketTunnelConnection(EndPoint endPoint, Executor executor, Socket upstream, InputStream upstreamIn) throws IOException {
+    WebSocketTunnelConnection(EndPoint endPoint, Executor executor, Bridge bridge) {
         super(endPoint, executor);
-        this.upstream = upstream;
-        this.upstreamIn = upstreamIn;
-        this.upstreamOut = upstream.getOutputStream();
+        this.bridge = bridge;
     }
 
     /** {@code Sec-WebSocket-Accept} for a client's {@code Sec-WebSocket-Key} (RFC 6455 §4.2.2). */
@@ -102,6 +156,7 @@ final class WebSocketTunnelConnection extends AbstractConnection {
             if (available < 2) {
                 break;
             }
+            boolean fin = (bytes[offset] & 0x80) != 0;
             int opcode = bytes[offset] & 0x0f;
             boolean masked = (bytes[offset + 1] & 0x80) != 0;
             long length = bytes[offset + 1] & 0x7f;
@@ -139,8 +194,15 @@ final class WebSocketTunnelConnection extends AbstractConnection {
             offset += header + (int) length;
             switch (opcode) {
                 case 0x0, 0x1, 0x2 -> {
-                    upstreamOut.write(payload);
-                    upstreamOut.flush();
+                    message.write(payload);
+                    if (message.size() > MAX_FRAME) {
+                        throw new IOException("websocket message too large");
+                    }
+                    if (fin) {
+                        byte[] whole = message.toByteArray();
+                        message.reset();
+                        bridge.fromClient(whole);
+                    }
                 }
                 case 0x8 -> {
                     sendFrame(0x8, payload.length >= 2 ? new byte[] {payload[0], payload[1]} : new byte[0]);
@@ -158,14 +220,8 @@ final class WebSocketTunnelConnection extends AbstractConnection {
     }
 
     private void copyUpstreamToClient() {
-        byte[] bytes = new byte[16 * 1024];
         try {
-            int read;
-            while ((read = upstreamIn.read(bytes)) >= 0) {
-                if (read > 0) {
-                    sendFrame(0x2, java.util.Arrays.copyOf(bytes, read));
-                }
-            }
+            bridge.toClient(payload -> sendFrame(0x2, payload));
             sendFrame(0x8, new byte[] {0x03, (byte) 0xe8}); // 1000: normal closure
         } catch (IOException e) {
             LOG.debug("websocket tunnel upstream side ended", e);
@@ -197,11 +253,7 @@ final class WebSocketTunnelConnection extends AbstractConnection {
 
     private void closeBoth() {
         if (closed.compareAndSet(false, true)) {
-            try {
-                upstream.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
+            bridge.close();
             getEndPoint().close();
         }
     }

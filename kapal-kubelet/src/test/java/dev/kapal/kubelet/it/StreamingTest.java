@@ -194,6 +194,85 @@ class StreamingTest {
         assertThat(missing.exitCode()).isNotZero();
     }
 
+    /** A WebSocket exec session's messages by channel, as a channel-protocol client sees them. */
+    private static final class ChannelSession implements java.net.http.WebSocket.Listener {
+        final Map<Integer, java.io.ByteArrayOutputStream> channels = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket socket, java.nio.ByteBuffer data, boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            message.writeBytes(bytes);
+            if (last) {
+                byte[] whole = message.toByteArray();
+                message.reset();
+                if (whole.length > 0) {
+                    channels.computeIfAbsent(whole[0] & 0xff, channel -> new java.io.ByteArrayOutputStream())
+                            .write(whole, 1, whole.length - 1);
+                }
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(java.net.http.WebSocket socket, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+
+        String text(int channel) {
+            java.io.ByteArrayOutputStream bytes = channels.get(channel);
+            return bytes == null ? "" : bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static java.net.http.WebSocket openExec(String query, String protocol, ChannelSession session) throws Exception {
+        URI uri = URI.create("wss://127.0.0.1:" + kubelet.port() + "/exec/default/shell/app?" + query);
+        return HttpClient.newBuilder().sslContext(tls(true)).build().newWebSocketBuilder().subprotocols(protocol)
+                .buildAsync(uri, session).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    @Test
+    void webSocketExecIsTranslatedForV5AndV4ChannelClients() throws Exception {
+        ChannelSession v5 = new ChannelSession();
+        java.net.http.WebSocket socket = openExec("command=sh&command=-c&command=cat%3B+echo+done+%3E%262%3B+exit+3"
+                + "&stdin=1&stdout=1&stderr=1", "v5.channel.k8s.io", v5);
+        assertThat(socket.getSubprotocol()).isEqualTo("v5.channel.k8s.io");
+        socket.sendBinary(java.nio.ByteBuffer.wrap("\u0000hello over v5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), true)
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        // v5's close signal for stdin (channel 0): cat sees end of input.
+        socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {(byte) 255, 0}), true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(v5.closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        assertThat(v5.text(1)).isEqualTo("hello over v5\n");
+        assertThat(v5.text(2)).isEqualTo("done\n");
+        assertThat(v5.text(3)).contains("\"reason\":\"NonZeroExitCode\"").contains("\"reason\":\"ExitCode\",\"message\":\"3\"");
+
+        ChannelSession v4 = new ChannelSession();
+        java.net.http.WebSocket older = openExec("command=echo&command=hi&stdout=1", "v4.channel.k8s.io", v4);
+        assertThat(older.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
+        assertThat(v4.closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        assertThat(v4.text(1)).isEqualTo("hi\n");
+        assertThat(v4.text(3)).contains("\"status\":\"Success\"");
+    }
+
+    @Test
+    void fabric8ExecOverWebSocketGetsOutputAndTheExitCode() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var watch = admin.pods().inNamespace("default").withName("shell").inContainer("app").writingOutput(out)
+                .exec("sh", "-c", "echo from fabric8; exit 4")) {
+            assertThat(watch.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4);
+        }
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("from fabric8\n");
+    }
+
     @Test
     void theApiServerAnswersLikeUpstreamForUnknownContainersAndPods() {
         Kubectl kubectl = Kubectl.of("1.33", kubeconfig);
