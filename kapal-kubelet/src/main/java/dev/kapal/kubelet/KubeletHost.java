@@ -128,7 +128,8 @@ public final class KubeletHost implements AutoCloseable {
      */
     record Services(KubernetesClient client, Clock clock, ScheduledExecutorService timers, ExecutorService syncExecutor,
                     ExecutorService apiExecutor, Options options, Statistics statistics, KubeletEvents events,
-                    ExecutorService probeExecutor, java.util.concurrent.Semaphore leaseRenewals) {
+                    ExecutorService probeExecutor, java.util.concurrent.Semaphore leaseRenewals,
+                    java.util.function.Supplier<Optional<List<io.fabric8.kubernetes.api.model.Service>>> cachedServices) {
     }
 
     /** How many events may wait to be written: a burst of pod starts on many simulated nodes fits. */
@@ -143,6 +144,8 @@ public final class KubeletHost implements AutoCloseable {
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private volatile boolean started;
+    /** Every Service, for the environment of containers that really run (the kubelet's service lister). */
+    private volatile SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
 
     public KubeletHost(KubernetesClient client, Options options, Clock clock, ScheduledExecutorService timers) {
         Objects.requireNonNull(client, "client");
@@ -164,7 +167,7 @@ public final class KubeletHost implements AutoCloseable {
         ExecutorService probes = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("kubelet-probe-", 0).factory());
         this.services = new Services(client, clock, timers, sync, api, options, new Statistics(),
                 new KubeletEvents(client, clock, EVENT_QUEUE, EVENT_WRITERS), probes,
-                new java.util.concurrent.Semaphore(LEASE_RENEWALS_IN_FLIGHT));
+                new java.util.concurrent.Semaphore(LEASE_RENEWALS_IN_FLIGHT), this::cachedServices);
         services.statistics().events = services.events();
     }
 
@@ -223,10 +226,22 @@ public final class KubeletHost implements AutoCloseable {
         return Optional.ofNullable(nodes.get(nodeName)).flatMap(node -> node.worker(podUid)).flatMap(PodWorker::desiredStatus);
     }
 
+    /** The Services as the informer has them, once it has synced; empty on hosts of simulated nodes only. */
+    private Optional<List<io.fabric8.kubernetes.api.model.Service>> cachedServices() {
+        SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> informer = serviceInformer;
+        return informer != null && informer.hasSynced() ? Optional.of(informer.getStore().list()) : Optional.empty();
+    }
+
     /** Registers the nodes and starts the informers. */
     public synchronized void start() {
         started = true;
         KubernetesClient client = services.client();
+        // Containers that really run get the Service variables: read from a cache, as the kubelet's
+        // service lister, rather than listed at every container start. Simulated nodes need none.
+        if (nodes.values().stream().anyMatch(agent -> agent.volumes().isPresent())) {
+            serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
+            informers.add(serviceInformer);
+        }
         SharedIndexInformer<Node> nodeInformer = client.nodes().runnableInformer(0);
         nodeInformer.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -280,7 +295,10 @@ public final class KubeletHost implements AutoCloseable {
         }
         CompletableFuture<Void> allRegistered = CompletableFuture.allOf(registrations.toArray(CompletableFuture[]::new));
         // Pods are watched once the nodes exist, so workers start with the pod CIDR known when there is one.
+        CompletableFuture<Void> servicesSynced = serviceInformer == null ? CompletableFuture.completedFuture(null)
+                : serviceInformer.start().toCompletableFuture().thenApply(ignored -> null);
         allRegistered
+                .thenCompose(ignored -> servicesSynced)
                 .thenCompose(ignored -> nodeInformer.start().toCompletableFuture())
                 .thenCompose(ignored -> podInformer.start().toCompletableFuture())
                 .thenRun(() -> {

@@ -130,7 +130,32 @@ final class NodeAgent {
     // ---------------------------------------------------------------- registration and heartbeats
 
     /** Registers the Node (on the API executor), then starts the heartbeat ticks. */
+    /**
+     * The pods that had sandboxes in the runtime when this agent started (null: unknown, the
+     * runtime did not answer): only those can have containers to adopt; a pod that arrives later
+     * starts from nothing, without asking the runtime first.
+     */
+    private volatile java.util.Set<String> podsWithSandboxesAtStart;
+
+    /** Whether the runtime may hold containers of the pod from before this agent started. */
+    boolean mayHaveContainersOf(String podUid) {
+        java.util.Set<String> known = podsWithSandboxesAtStart;
+        return known == null || known.contains(podUid);
+    }
+
     void start() {
+        try {
+            java.util.Set<String> uids = new java.util.HashSet<>();
+            for (PodSandboxStatus sandbox : runtime.listPodSandbox(NodeRuntime.PodSandboxFilter.ALL)) {
+                String uid = sandbox.labels().get("io.kubernetes.pod.uid");
+                if (uid != null) {
+                    uids.add(uid);
+                }
+            }
+            podsWithSandboxesAtStart = java.util.Set.copyOf(uids);
+        } catch (RuntimeFailure unavailable) {
+            podsWithSandboxesAtStart = null;  // every pod looks for containers to adopt
+        }
         eventSubscription = runtime.containerEvents(this::onContainerEvent);
         services.apiExecutor().execute(this::register);
     }

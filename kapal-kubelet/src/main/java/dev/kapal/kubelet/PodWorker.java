@@ -131,6 +131,8 @@ final class PodWorker {
     private static final class Slot {
         String containerId;
         ContainerStatus current;
+        /** The sync in which {@link #current} was read from the runtime (0: not this worker's reading). */
+        long currentReadIn;
         String previousId;
         ContainerStatus previous;
         int attempt = -1;
@@ -361,7 +363,36 @@ final class PodWorker {
         }
     }
 
+    /** Counts syncs: what was read from the runtime during one is not read again in the same one. */
+    private long syncCount;
+    private PodSandboxStatus sandboxRead;
+    private long sandboxReadIn;
+
+    /** The sandbox's status, read from the runtime at most once per sync. */
+    private Optional<PodSandboxStatus> sandboxStatus(NodeRuntime runtime) {
+        if (sandboxId == null) {
+            return Optional.empty();
+        }
+        if (sandboxRead != null && sandboxReadIn == syncCount && sandboxRead.id().equals(sandboxId)) {
+            return Optional.of(sandboxRead);
+        }
+        Optional<PodSandboxStatus> read = runtime.podSandboxStatus(sandboxId);
+        sandboxRead = read.orElse(null);
+        sandboxReadIn = syncCount;
+        return read;
+    }
+
+    /** The container's status, read from the runtime (once per sync), else what was known. */
+    private ContainerStatus readCurrent(NodeRuntime runtime, Slot slot) {
+        if (slot.containerId != null && slot.currentReadIn != syncCount) {
+            slot.current = runtime.containerStatus(slot.containerId).orElse(slot.current);
+            slot.currentReadIn = syncCount;
+        }
+        return slot.current;
+    }
+
     private void syncOnce() {
+        syncCount++;
         NodeRuntime runtime = node.runtime();
         if (gone) {
             cancelWakeup();
@@ -389,7 +420,9 @@ final class PodWorker {
             startTime = parseTime(current.getStatus() == null ? null : current.getStatus().getStartTime()).orElse(now);
         }
         if (!adopted) {
-            adopt(runtime, current);
+            if (node.mayHaveContainersOf(uid)) {
+                adopt(runtime, current);
+            }
             adopted = true;
         }
         boolean deleting = current.getMetadata().getDeletionTimestamp() != null;
@@ -428,14 +461,12 @@ final class PodWorker {
     }
 
     private PodStatus buildStatus(NodeRuntime runtime, Pod current, boolean deleting, Instant now) {
-        Optional<PodSandboxStatus> sandbox = sandboxId == null ? Optional.empty() : runtime.podSandboxStatus(sandboxId);
+        Optional<PodSandboxStatus> sandbox = sandboxStatus(runtime);
         Map<String, ContainerView> views = new HashMap<>();
         String restartPolicy = restartPolicy(current);
         for (Map.Entry<String, Slot> entry : slots.entrySet()) {
             Slot slot = entry.getValue();
-            if (slot.containerId != null) {
-                slot.current = runtime.containerStatus(slot.containerId).orElse(slot.current);
-            }
+            readCurrent(runtime, slot);
             Optional<ContainerStatus> currentContainer = withTerminationMessage(current, Optional.ofNullable(slot.current));
             Optional<ContainerStatus> previous = withTerminationMessage(current, Optional.ofNullable(slot.previous));
             Optional<String> backOff = Optional.empty();
@@ -504,7 +535,7 @@ final class PodWorker {
         if (sandboxId == null) {
             return "";
         }
-        return runtime.podSandboxStatus(sandboxId).flatMap(PodSandboxStatus::ip).orElse("");
+        return sandboxStatus(runtime).flatMap(PodSandboxStatus::ip).orElse("");
     }
 
     /**
@@ -606,7 +637,7 @@ final class PodWorker {
                 }
                 continue;
             }
-            ContainerStatus status = runtime.containerStatus(slot.containerId).orElse(slot.current);
+            ContainerStatus status = readCurrent(runtime, slot);
             if (sidecar) {
                 status = killIfUnhealthy(runtime, current, container, status, true);
             }
@@ -635,7 +666,7 @@ final class PodWorker {
                 start(runtime, current, container, slot, now);
                 continue;
             }
-            ContainerStatus status = runtime.containerStatus(slot.containerId).orElse(slot.current);
+            ContainerStatus status = readCurrent(runtime, slot);
             status = killIfUnhealthy(runtime, current, container, status, !"Never".equals(restartPolicy));
             slot.current = status;
             if (status != null && status.state() == ContainerState.CONTAINER_EXITED
@@ -728,7 +759,7 @@ final class PodWorker {
     /** Creates the sandbox if there is none ready; false while it cannot be created. */
     private boolean ensureSandbox(NodeRuntime runtime, Pod current, Instant now) {
         if (sandboxId != null) {
-            Optional<PodSandboxStatus> status = runtime.podSandboxStatus(sandboxId);
+            Optional<PodSandboxStatus> status = sandboxStatus(runtime);
             if (status.isPresent() && status.get().state() == PodSandboxState.SANDBOX_READY) {
                 return true;
             }
@@ -833,6 +864,7 @@ final class PodWorker {
         slot.attempt = attempt;
         slot.containerId = id;
         slot.current = runtime.containerStatus(id).orElse(null);
+        slot.currentReadIn = syncCount;
     }
 
     /**
@@ -932,7 +964,7 @@ final class PodWorker {
     private ContainerEnvironment.Facts environmentFacts(NodeRuntime runtime) {
         List<String> podIps = List.of();
         if (sandboxId != null) {
-            Optional<PodSandboxStatus> sandbox = runtime.podSandboxStatus(sandboxId);
+            Optional<PodSandboxStatus> sandbox = sandboxStatus(runtime);
             if (sandbox.isPresent() && sandbox.get().ip().isPresent()) {
                 List<String> ips = new ArrayList<>();
                 ips.add(sandbox.get().ip().get());
@@ -943,7 +975,6 @@ final class PodWorker {
         return new ContainerEnvironment.Facts(podIps, node.config().hostIps(), node.config().allocatable());
     }
 
-    /** ConfigMaps and Secrets read from the API server when a container starts, as the kubelet's Get strategy. */
     /**
      * The Service variables for a container starting now, on a node whose containers really run
      * (simulated containers have no environment to read, so their nodes skip the lists).
@@ -951,6 +982,16 @@ final class PodWorker {
     private Map<String, String> serviceVariables(Pod current) {
         if (node.volumes().isEmpty()) {
             return Map.of();
+        }
+        Optional<List<io.fabric8.kubernetes.api.model.Service>> cached = node.services().cachedServices().get();
+        if (cached.isPresent()) {
+            boolean links = !Boolean.FALSE.equals(current.getSpec().getEnableServiceLinks());
+            List<io.fabric8.kubernetes.api.model.Service> services = cached.get().stream()
+                    .filter(service -> links && namespace.equals(service.getMetadata().getNamespace())
+                            || "default".equals(service.getMetadata().getNamespace())
+                            && "kubernetes".equals(service.getMetadata().getName()))
+                    .toList();
+            return ContainerEnvironment.serviceVariables(current, services);
         }
         var client = node.services().client();
         List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
@@ -1088,6 +1129,7 @@ final class PodWorker {
         }
         cancelWakeup();
         killed = true;
+        syncCount++;  // what was read before the kill is stale now
     }
 
     private static void removeQuietly(NodeRuntime runtime, String containerId) {
