@@ -13,6 +13,7 @@ import dev.kapal.kubelet.runtime.PodSandboxState;
 import dev.kapal.kubelet.runtime.PodSandboxStatus;
 import dev.kapal.kubelet.runtime.PortMapping;
 import dev.kapal.kubelet.runtime.ProbeType;
+import dev.kapal.kubelet.runtime.RegistryAuth;
 import dev.kapal.kubelet.runtime.RuntimeFailure;
 import dev.kapal.kubelet.runtime.sim.SimRuntime;
 import io.fabric8.kubernetes.api.model.Container;
@@ -895,10 +896,11 @@ final class PodWorker {
             wakeAt(slot.imageRetryAt);
             return false;
         }
+        List<RegistryAuth> credentials = pullCredentials(image);
         containerEvent(name, "Normal", "Pulling", "Pulling image \"" + image.image() + "\"");
         long pullStart = System.nanoTime();
         try {
-            runtime.pullImage(image);
+            pull(runtime, image, credentials);
             slot.imageBackOff = Duration.ZERO;
             slot.imageRetryAt = null;
             String took = goMillis(Duration.ofNanos(System.nanoTime() - pullStart));
@@ -918,6 +920,52 @@ final class PodWorker {
             wakeAt(slot.imageRetryAt);
             return false;
         }
+    }
+
+    /**
+     * The credentials the pod's {@code imagePullSecrets} give for {@code image} ({@link PullSecrets});
+     * secrets that cannot be read are named in a {@code FailedToRetrieveImagePullSecret} warning and
+     * the pull goes on without them, as upstream.
+     */
+    private List<RegistryAuth> pullCredentials(ImageSpec image) {
+        List<io.fabric8.kubernetes.api.model.LocalObjectReference> references = pod.getSpec().getImagePullSecrets();
+        if (references == null || references.isEmpty() || node.volumes().isEmpty()) {
+            return List.of();
+        }
+        List<io.fabric8.kubernetes.api.model.Secret> secrets = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        ContainerEnvironment.Lookup lookup = lookup();
+        for (var reference : references) {
+            String secretName = reference.getName() == null ? "" : reference.getName();
+            try {
+                lookup.secret(namespace, secretName).ifPresentOrElse(secrets::add, () -> missing.add(secretName));
+            } catch (ContainerEnvironment.ConfigError unreadable) {
+                missing.add(secretName);
+            }
+        }
+        if (!missing.isEmpty()) {
+            podEvent("Warning", "FailedToRetrieveImagePullSecret", "Unable to retrieve some image pull secrets ("
+                    + String.join(", ", missing) + "); attempting to pull the image may not succeed.");
+        }
+        return PullSecrets.forImage(image.image(), secrets);
+    }
+
+    /** Pulls with each credential in turn, as the kubelet does; without any, with the runtime's own configuration. */
+    private static void pull(NodeRuntime runtime, ImageSpec image, List<RegistryAuth> credentials) {
+        if (credentials.isEmpty()) {
+            runtime.pullImage(image, Optional.empty());
+            return;
+        }
+        RuntimeFailure last = null;
+        for (RegistryAuth auth : credentials) {
+            try {
+                runtime.pullImage(image, Optional.of(auth));
+                return;
+            } catch (RuntimeFailure failure) {
+                last = failure;
+            }
+        }
+        throw last;
     }
 
     private static boolean runtimeAnswers(NodeRuntime runtime) {

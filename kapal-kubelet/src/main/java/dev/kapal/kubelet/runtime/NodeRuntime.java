@@ -83,6 +83,15 @@ public interface NodeRuntime extends AutoCloseable {
     /** CRI {@code PullImage}: returns the image reference (digest form) now stored. */
     String pullImage(ImageSpec image);
 
+    /**
+     * CRI {@code PullImage} with credentials (the pod's {@code imagePullSecrets}); without them the
+     * runtime uses its own configuration (registries.yaml). Runtimes that check no credentials
+     * (simulated ones) ignore them.
+     */
+    default String pullImage(ImageSpec image, Optional<RegistryAuth> auth) {
+        return pullImage(image);
+    }
+
     /** CRI {@code ImageStatus}: the image if stored. */
     Optional<Image> imageStatus(ImageSpec image);
 

@@ -48,7 +48,14 @@ final class ContainerdNodeCluster implements AutoCloseable {
     }
 
     static ContainerdNodeCluster start(String node, KubeletHost.Options options) throws Exception {
-        ContainerdFixture fixture = ContainerdFixture.start();
+        return start(node, options, agent -> {
+        });
+    }
+
+    /** A node whose agent directory {@code prepare} fills before containerd starts (registries.yaml). */
+    static ContainerdNodeCluster start(String node, KubeletHost.Options options, java.util.function.Consumer<java.nio.file.Path> prepare)
+            throws Exception {
+        ContainerdFixture fixture = ContainerdFixture.start(prepare);
         InProcessApiServer cluster = new InProcessApiServer();
         ScheduledExecutorService timers = KubeletHost.newTimers();
         KubeletHost host = new KubeletHost(cluster.clientFor("system:node:" + node, "system:nodes"), options, Clock.systemUTC(), timers);

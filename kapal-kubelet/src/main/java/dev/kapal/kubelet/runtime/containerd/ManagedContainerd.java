@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -158,7 +159,18 @@ public final class ManagedContainerd implements AutoCloseable {
                     settings.cniConfDir(), settings.ipamDataDir())) {
                 Files.createDirectories(directory);
             }
-            Files.writeString(settings.configFile(), settings.toml());
+            RegistryConfig registries = RegistryConfig.read(settings.registriesFile());
+            dev.kapal.kubelet.volumes.AtomicWriter.deleteTree(settings.certsDirectory());
+            for (Map.Entry<String, String> hosts : registries.hostsFiles().entrySet()) {
+                Path directory = settings.certsDirectory().resolve(hosts.getKey());
+                Files.createDirectories(directory);
+                Files.writeString(directory.resolve("hosts.toml"), hosts.getValue());
+            }
+            if (!registries.mirrors().isEmpty() || !registries.configs().isEmpty()) {
+                LOG.info("registries from {}: mirrors for {}, settings for {}", settings.registriesFile(),
+                        registries.mirrors().keySet(), registries.configs().keySet());
+            }
+            Files.writeString(settings.configFile(), settings.toml(registries));
             Files.writeString(settings.cniTemplateFile(), settings.cniTemplate());
         } catch (IOException e) {
             throw new UncheckedIOException("writing containerd configuration under " + settings.directory(), e);

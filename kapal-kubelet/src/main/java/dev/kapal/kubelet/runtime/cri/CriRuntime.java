@@ -124,8 +124,16 @@ public final class CriRuntime implements NodeRuntime {
 
     @Override
     public String pullImage(ImageSpec image) {
-        return call("PullImage", () -> client.images(timeout).pullImage(PullImageRequest.newBuilder()
-                .setImage(CriMapping.imageSpec(image)).build()).getImageRef());
+        return pullImage(image, Optional.empty());
+    }
+
+    @Override
+    public String pullImage(ImageSpec image, Optional<dev.kapal.kubelet.runtime.RegistryAuth> auth) {
+        PullImageRequest.Builder request = PullImageRequest.newBuilder().setImage(CriMapping.imageSpec(image));
+        auth.ifPresent(credentials -> request.setAuth(dev.kapal.kubelet.runtime.cri.v1.AuthConfig.newBuilder()
+                .setUsername(credentials.username()).setPassword(credentials.password()).setAuth(credentials.auth())
+                .setIdentityToken(credentials.identityToken())));
+        return call("PullImage", () -> client.images(timeout).pullImage(request.build()).getImageRef());
     }
 
     @Override

@@ -38,7 +38,10 @@ public final class ContainerdFixture implements AutoCloseable {
     private final CriClient client;
     private final OciArchive.Written busybox;
 
-    private ContainerdFixture(Path dataDirectory, ManagedContainerd containerd, OciArchive.Written busybox) {
+    private final Path ctr;
+
+    private ContainerdFixture(Path dataDirectory, ManagedContainerd containerd, OciArchive.Written busybox, Path ctr) {
+        this.ctr = ctr;
         this.dataDirectory = dataDirectory;
         this.containerd = containerd;
         this.busybox = busybox;
@@ -47,6 +50,15 @@ public final class ContainerdFixture implements AutoCloseable {
 
     /** Starts containerd; the CRI network is configured with {@link #POD_CIDR}. */
     public static ContainerdFixture start() {
+        return start(agent -> {
+        });
+    }
+
+    /**
+     * Starts containerd after {@code prepare} had its go at the agent directory (to write a
+     * {@code registries.yaml}, say).
+     */
+    public static ContainerdFixture start(java.util.function.Consumer<Path> prepare) {
         RuntimePackages packages = RuntimePackages.host();
         packages.ensureInstalled(RuntimePackages.runningAsRoot(), System.out::println);
         try {
@@ -55,13 +67,14 @@ public final class ContainerdFixture implements AutoCloseable {
             Files.createDirectories(agent.resolve("images"));
             OciArchive.Written busybox = BusyboxImage.write(packages.busybox(),
                     agent.resolve("images/busybox.tar"), BUSYBOX, List.of("sh"));
+            prepare.accept(agent);
             ManagedContainerd.Options defaults = ManagedContainerd.Options.forAgentDirectory(agent, packages);
             ContainerdSettings settings = new ContainerdSettings(defaults.settings().directory(),
                     defaults.settings().sandboxImage(), defaults.settings().cniBinDir(), "kapal-cri-test", BRIDGE);
             ManagedContainerd containerd = ManagedContainerd.start(new ManagedContainerd.Options(settings,
                     defaults.containerd(), defaults.ctr(), defaults.busybox(), defaults.imagesDirectory(),
                     Duration.ofSeconds(60)));
-            ContainerdFixture fixture = new ContainerdFixture(dataDirectory, containerd, busybox);
+            ContainerdFixture fixture = new ContainerdFixture(dataDirectory, containerd, busybox, defaults.ctr());
             fixture.client.runtime().updateRuntimeConfig(UpdateRuntimeConfigRequest.newBuilder()
                     .setRuntimeConfig(RuntimeConfig.newBuilder()
                             .setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(POD_CIDR)))
@@ -87,6 +100,26 @@ public final class ContainerdFixture implements AutoCloseable {
 
     public Path dataDirectory() {
         return dataDirectory;
+    }
+
+    /** Runs {@code ctr} on this containerd's {@code k8s.io} namespace; answers its output, failing unless it exits 0. */
+    public String ctr(String... arguments) {
+        List<String> command = new java.util.ArrayList<>(List.of(ctr.toString(), "--address", containerd.socket().toString(),
+                "--namespace", "k8s.io"));
+        command.addAll(List.of(arguments));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
