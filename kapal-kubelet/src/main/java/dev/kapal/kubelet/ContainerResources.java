@@ -63,19 +63,19 @@ final class ContainerResources {
     }
 
     /** The QoS class the API server recorded at creation (Burstable when it is missing). */
-    private static String qosClass(Pod pod) {
+    static String qosClass(Pod pod) {
         String recorded = pod.getStatus() == null ? null : pod.getStatus().getQosClass();
         return recorded == null || recorded.isEmpty() ? "Burstable" : recorded;
     }
 
-    private static long milli(Quantity quantity) {
+    static long milli(Quantity quantity) {
         if (quantity == null) {
             return 0;
         }
         return Quantity.getAmountInBytes(quantity).multiply(BigDecimal.valueOf(1000)).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
-    private static long bytes(Quantity quantity) {
+    static long bytes(Quantity quantity) {
         if (quantity == null) {
             return 0;
         }

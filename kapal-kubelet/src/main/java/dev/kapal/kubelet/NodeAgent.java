@@ -79,6 +79,7 @@ final class NodeAgent {
     private volatile boolean forceReport;
 
     private final Optional<PodVolumes> volumes;
+    private final Optional<PodCgroups> cgroups;
 
     NodeAgent(NodeConfig config, NodeRuntime runtime, KubeletHost.Services services) {
         this.config = Objects.requireNonNull(config, "config");
@@ -86,6 +87,7 @@ final class NodeAgent {
         this.services = Objects.requireNonNull(services, "services");
         this.version = runtime.version();
         this.volumes = runtime.podDirectoryRoot().map(root -> new PodVolumes(root, services.clock()));
+        this.cgroups = volumes.isPresent() ? PodCgroups.detect(java.nio.file.Path.of("/sys/fs/cgroup")) : Optional.empty();
         this.leaseTask = new SerialTask(services.apiExecutor(), this::renewLease);
         this.statusTask = new SerialTask(services.apiExecutor(), this::reportStatus);
     }
@@ -96,6 +98,11 @@ final class NodeAgent {
 
     NodeRuntime runtime() {
         return runtime;
+    }
+
+    /** Pod-level cgroups, on a node whose containers really run and a host that has cgroup v1. */
+    Optional<PodCgroups> cgroups() {
+        return cgroups;
     }
 
     /** Pod volumes, on a runtime with a filesystem (empty on simulated nodes). */

@@ -412,6 +412,7 @@ final class PodWorker {
                 node.sandboxRemoved(sandboxId);
             }
             node.volumes().ifPresent(volumes -> volumes.tearDown(uid));
+            node.cgroups().ifPresent(cgroups -> cgroups.tearDown(uid));
             node.forget(this);
             return;
         }
@@ -1214,8 +1215,10 @@ final class PodWorker {
             }
         }
         String hostname = current.getSpec().getHostname() != null ? current.getSpec().getHostname() : name;
+        // The pod cgroup (with its limits) is made before the sandbox that lives in it.
+        String cgroupParent = node.cgroups().flatMap(cgroups -> cgroups.setUp(current)).orElse("");
         return new PodSandboxConfig(new PodSandboxMetadata(name, uid, namespace, attempt), hostname, ports, labels, annotations,
-                Boolean.TRUE.equals(current.getSpec().getHostNetwork()));
+                Boolean.TRUE.equals(current.getSpec().getHostNetwork()), cgroupParent);
     }
 
     private ContainerConfig containerConfig(Pod current, Container container, int attempt, ContainerEnvironment.Resolved resolved,

@@ -118,6 +118,50 @@ class ContainerdPodConfigTest {
     }
 
     @Test
+    void thePodCgroupCarriesThePodsLimitsAndOverheadAndGoesWithThePod() {
+        io.fabric8.kubernetes.api.model.Quantity q250m = new io.fabric8.kubernetes.api.model.Quantity("250m");
+        io.fabric8.kubernetes.api.model.Quantity q500m = new io.fabric8.kubernetes.api.model.Quantity("500m");
+        io.fabric8.kubernetes.api.model.Quantity q32 = new io.fabric8.kubernetes.api.model.Quantity("32Mi");
+        io.fabric8.kubernetes.api.model.Quantity q64 = new io.fabric8.kubernetes.api.model.Quantity("64Mi");
+        Pod created = admin.pods().inNamespace("default").resource(new PodBuilder()
+                .withNewMetadata().withName("sized").withNamespace("default").endMetadata()
+                .withNewSpec().withNodeName(NODE).withTerminationGracePeriodSeconds(0L)
+                    .withOverhead(Map.of("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"),
+                            "memory", new io.fabric8.kubernetes.api.model.Quantity("16Mi")))
+                    .addNewContainer().withName("first").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sh", "-c", "grep -q 'memory:/kubepods/burstable/pod' /proc/self/cgroup && exec sleep 3600")
+                        .withNewResources().addToRequests("cpu", q250m).addToRequests("memory", q32)
+                            .addToLimits("cpu", q500m).addToLimits("memory", q64).endResources()
+                    .endContainer()
+                    .addNewContainer().withName("second").withImage(ContainerdFixture.BUSYBOX).withImagePullPolicy("IfNotPresent")
+                        .withCommand("sleep", "3600")
+                        .withNewResources().addToLimits("cpu", q500m).addToLimits("memory", q64).endResources()
+                    .endContainer()
+                .endSpec().build()).create();
+        await().ignoreExceptions().atMost(TIMEOUT).untilAsserted(() ->
+                assertThat(admin.pods().inNamespace("default").withName("sized").get().getStatus().getContainerStatuses())
+                        .allSatisfy(status -> assertThat(status.getReady()).isTrue()));
+        String pod = "kubepods/burstable/pod" + created.getMetadata().getUid();
+        java.nio.file.Path memory = java.nio.file.Path.of("/sys/fs/cgroup/memory", pod);
+        java.nio.file.Path cpu = java.nio.file.Path.of("/sys/fs/cgroup/cpu", pod);
+        // 64Mi + 64Mi + 16Mi overhead; shares of 250m + 500m + 100m; quota of 500m + 500m + 100m.
+        assertThat(read(memory.resolve("memory.limit_in_bytes"))).isEqualTo("150994944");
+        assertThat(read(cpu.resolve("cpu.shares"))).isEqualTo("870");
+        assertThat(read(cpu.resolve("cpu.cfs_quota_us"))).isEqualTo("110000");
+
+        admin.pods().inNamespace("default").withName("sized").withGracePeriod(0).delete();
+        await().atMost(TIMEOUT).until(() -> !java.nio.file.Files.exists(memory) && !java.nio.file.Files.exists(cpu));
+    }
+
+    private static String read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void requestsAndLimitsReachTheContainersCgroupsAndAnOverrunIsOomKilled() {
         // Inside the container the cgroup v1 hierarchies show its own cgroup; the QoS class decides oom_score_adj.
         String checks = String.join(" && ",

@@ -92,6 +92,7 @@ final class CriMapping {
                 .putAllLabels(config.labels())
                 .putAllAnnotations(config.annotations())
                 .setLinux(LinuxPodSandboxConfig.newBuilder()
+                        .setCgroupParent(config.cgroupParent())
                         .setSecurityContext(LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(namespaces)));
         for (PortMapping port : config.portMappings()) {
             builder.addPortMappings(dev.kapal.kubelet.runtime.cri.v1.PortMapping.newBuilder()
