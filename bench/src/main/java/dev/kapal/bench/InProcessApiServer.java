@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -47,7 +48,10 @@ public final class InProcessApiServer implements AutoCloseable {
     private final SSLContext adminTls;
     private final URI base;
 
-    private InProcessApiServer(Path directory, Store store, ApiServer server, SSLContext adminTls) {
+    private final ClusterPki pki;
+
+    private InProcessApiServer(Path directory, Store store, ApiServer server, SSLContext adminTls, ClusterPki pki) {
+        this.pki = pki;
         this.directory = directory;
         this.store = store;
         this.server = server;
@@ -73,7 +77,7 @@ public final class InProcessApiServer implements AutoCloseable {
         server.start();
         server.ready().get(60, TimeUnit.SECONDS);
         return new InProcessApiServer(directory, store, server,
-                adminContext(pki.adminCertificate(), pki.serverCa()));
+                adminContext(pki.adminCertificate(), pki.serverCa()), pki);
     }
 
     /** An SSL context presenting {@code client} and trusting only {@code serverCa}. */
@@ -112,6 +116,20 @@ public final class InProcessApiServer implements AutoCloseable {
                 // default cached pool would add platform threads that compete with the server.
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
+    }
+
+    /** Writes an admin kubeconfig (credentials embedded) for real kubectl processes; answers {@code file}. */
+    public Path writeAdminKubeconfig(Path file) throws IOException {
+        java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+        IssuedCertificate admin = pki.adminCertificate();
+        String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: " + base
+                + "\n    certificate-authority-data: " + base64.encodeToString(pki.serverCa().certificatePem().getBytes(StandardCharsets.US_ASCII))
+                + "\nusers:\n- name: admin\n  user:\n    client-certificate-data: "
+                + base64.encodeToString(admin.certificatePem().getBytes(StandardCharsets.US_ASCII))
+                + "\n    client-key-data: " + base64.encodeToString(admin.keyPem().getBytes(StandardCharsets.US_ASCII))
+                + "\ncontexts:\n- name: bench\n  context:\n    cluster: bench\n    user: admin\ncurrent-context: bench\n";
+        Files.writeString(file, yaml);
+        return file;
     }
 
     public URI uri(String pathAndQuery) {

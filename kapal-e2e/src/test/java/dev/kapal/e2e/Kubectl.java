@@ -46,8 +46,17 @@ record Kubectl(String version, Path binary, Path kubeconfig) {
 
     /** Runs kubectl with {@code stdin} (may be null) and waits up to 60 s. */
     Result runWithInput(String stdin, String... arguments) {
+        return runWith(stdin, java.util.Map.of(), arguments);
+    }
+
+    /** Runs kubectl with extra environment variables ({@code KUBE_EDITOR} for {@code edit}). */
+    Result runWithEnvironment(java.util.Map<String, String> environment, String... arguments) {
+        return runWith(null, environment, arguments);
+    }
+
+    private Result runWith(String stdin, java.util.Map<String, String> environment, String... arguments) {
         try {
-            Process process = start(arguments);
+            Process process = start(environment, arguments);
             if (stdin != null) {
                 process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
@@ -89,6 +98,10 @@ record Kubectl(String version, Path binary, Path kubeconfig) {
 
     /** Starts kubectl and leaves it running (for {@code get -w}). */
     Process start(String... arguments) throws IOException {
+        return start(java.util.Map.of(), arguments);
+    }
+
+    private Process start(java.util.Map<String, String> environment, String... arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(binary.toString());
         command.add("--kubeconfig=" + kubeconfig);
@@ -96,6 +109,7 @@ record Kubectl(String version, Path binary, Path kubeconfig) {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("HOME", kubeconfig.getParent().toString());
         builder.environment().remove("KUBECONFIG");
+        builder.environment().putAll(environment);
         return builder.start();
     }
 
