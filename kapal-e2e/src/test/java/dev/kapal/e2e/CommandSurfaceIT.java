@@ -152,7 +152,9 @@ class CommandSurfaceIT {
         String service = ok(k.run("describe", "-n", ns, "service", "cip")).out();
         assertThat(service).containsPattern("(?m)^Type:\\s+ClusterIP$").containsPattern("(?m)^Port:\\s+80-8080\\s+80/TCP$")
                 .containsPattern("(?m)^TargetPort:\\s+8080/TCP$").containsPattern("(?m)^Selector:\\s+app=web$");
-        assertThat(ok(k.run("describe", "-n", ns, "configmap", "literal")).out()).contains("Data\n====\na:\n----\n1\n");
+        // kubectl walks the data map in Go's random order.
+        assertThat(ok(k.run("describe", "-n", ns, "configmap", "literal")).out()).contains("Data\n====\n")
+                .contains("a:\n----\n1\n").contains("b:\n----\n2\n");
         assertThat(ok(k.run("describe", "-n", ns, "secret", "generic")).out()).containsPattern("(?m)^Type:\\s+Opaque$")
                 .containsPattern("(?m)^password:\\s+6 bytes$");
         assertThat(ok(k.run("describe", "namespace", ns)).out()).containsPattern("(?m)^Status:\\s+Active$").contains("Resource Quotas");
@@ -229,6 +231,65 @@ class CommandSurfaceIT {
         assertThat(ok(k.run("get", "-n", ns, "deployment", "app", "-o", "json")).out()).contains("\"kind\": \"Deployment\"");
         assertThat(ok(k.run("get", "-n", ns, "deployment", "app", "-o", "wide")).out().lines().findFirst().orElseThrow())
                 .matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR");
+    }
+
+    /** Seed 004's ReplicaSet manifest, comment and all. */
+    private static final String FRONTEND = """
+            apiVersion: apps/v1
+            kind: ReplicaSet
+            metadata:
+              name: frontend
+              labels:
+                app: guestbook
+                tier: frontend
+            spec:
+              # 케이스에 따라 레플리카를 수정한다.
+              replicas: 3
+              selector:
+                matchLabels:
+                  tier: frontend
+              template:
+                metadata:
+                  labels:
+                    tier: frontend
+                spec:
+                  containers:
+                  - name: php-redis
+                    image: gcr.io/google_samples/gb-frontend:v3
+            """;
+
+    /** Seed 004's ReplicaSet walk-through: apply, get rs, describe rs/frontend, get pods, a pod's YAML. */
+    @ParameterizedTest(name = "kubectl {0}")
+    @FieldSource("VERSIONS")
+    void seed004ReplicaSetWalkThrough(String version) {
+        Kubectl k = Kubectl.of(version, server.kubeconfig());
+        String ns = ns(version) + "-seed";
+        ok(k.run("create", "namespace", ns));
+        assertThat(ok(k.runWithInput(FRONTEND, "apply", "-n", ns, "-f", "-")).out()).isEqualTo("replicaset.apps/frontend created\n");
+        String rs = k.awaitOutput(WAIT, out -> out.lines().skip(1).anyMatch(line -> line.matches("frontend\\s+3\\s+3\\s+3\\s+\\S+")),
+                "get", "rs", "-n", ns);
+        assertThat(rs.lines().findFirst().orElseThrow()).matches("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE");
+
+        String describe = ok(k.run("describe", "rs/frontend", "-n", ns)).out();
+        assertThat(describe).containsPattern("(?m)^Name:\\s+frontend$").containsPattern("(?m)^Namespace:\\s+" + ns + "$")
+                .containsPattern("(?m)^Selector:\\s+tier=frontend$").containsPattern("(?m)^Labels:\\s+app=guestbook\\n\\s+tier=frontend$")
+                // The seed's kubectl (2020) listed the last-applied annotation; kubectl 1.27+ leaves it out of describe.
+                .containsPattern("(?m)^Annotations:\\s+<none>$")
+                .containsPattern("(?m)^Replicas:\\s+3 current / 3 desired$")
+                .containsPattern("(?m)^Pods Status:\\s+3 Running / 0 Waiting / 0 Succeeded / 0 Failed$")
+                .contains("Pod Template:\n  Labels:  tier=frontend\n  Containers:\n   php-redis:\n")
+                .containsPattern("(?m)^    Image:\\s+gcr.io/google_samples/gb-frontend:v3$");
+        assertThat(describe.substring(describe.indexOf("Events:")).lines()
+                .filter(line -> line.matches("\\s+Normal\\s+SuccessfulCreate\\s+\\S+\\s+replicaset-controller\\s+Created pod: frontend-\\w{5}")))
+                .hasSize(3);
+
+        List<String> pods = ok(k.run("get", "pods", "-n", ns)).out().lines().toList();
+        assertThat(pods.getFirst()).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE");
+        assertThat(pods.subList(1, pods.size())).hasSize(3).allMatch(line -> line.matches("frontend-\\w{5}\\s+1/1\\s+Running\\s+0\\s+\\S+"));
+        String name = pods.get(1).split("\\s+")[0];
+        assertThat(ok(k.run("get", "pods", name, "-n", ns, "-o", "yaml")).out())
+                .contains("apiVersion: v1\nkind: Pod\nmetadata:\n").contains("  generateName: frontend-\n")
+                .contains("    kind: ReplicaSet\n    name: frontend\n");
     }
 
     @ParameterizedTest(name = "kubectl {0}")

@@ -138,31 +138,40 @@ final class KubeletProxy {
         HttpRequest.Builder outgoing = HttpRequest.newBuilder(target).method(exchange.method(), publisher);
         exchange.header("Content-Type").ifPresent(type -> outgoing.header("Content-Type", type));
         exchange.header("Accept").ifPresent(accept -> outgoing.header("Accept", accept));
-        HttpResponse<InputStream> answer;
+        HttpResponse<InputStream> answer = send(nodeName, outgoing.build());
+        try (InputStream in = answer.body()) {
+            relay(in, exchange, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("text/plain"));
+        }
+    }
+
+    private HttpResponse<InputStream> send(String nodeName, HttpRequest request) {
         try {
-            answer = httpClient().send(outgoing.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return httpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.internal("interrupted while connecting to the kubelet");
         } catch (IOException e) {
             throw unreachable(nodeName, e);
         }
-        try (InputStream in = answer.body()) {
-            exchange.startStream(answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("text/plain"));
-            byte[] buffer = new byte[16 * 1024];
-            int read;
-            try {
-                while ((read = in.read(buffer)) >= 0) {
-                    if (read > 0) {
-                        exchange.stream(java.util.Arrays.copyOf(buffer, read));
-                    }
+    }
+
+    /** Streams the kubelet's answer to the client; a client or kubelet that goes away ends it quietly. */
+    private static void relay(InputStream in, Exchange exchange, int status, String contentType) throws IOException {
+        exchange.startStream(status, contentType);
+        byte[] buffer = new byte[16 * 1024];
+        int read;
+        try {
+            while ((read = in.read(buffer)) >= 0) {
+                if (read > 0) {
+                    exchange.stream(java.util.Arrays.copyOf(buffer, read));
                 }
-            } catch (IOException gone) {
-                exchange.abort(gone);
-                return;
             }
-            exchange.endStream();
+        } catch (IOException gone) {
+            // A follower that stopped (kubectl logs -f ended) or a kubelet that went away.
+            exchange.abort(gone);
+            return;
         }
+        exchange.endStream();
     }
 
     // ---------------------------------------------------------------- pods/log
@@ -186,35 +195,13 @@ final class KubeletProxy {
             }
         }
         URI target = kubelet(nodeName, "/containerLogs/" + request.namespace() + "/" + request.name() + "/" + container + query);
-        HttpResponse<InputStream> answer;
-        try {
-            answer = httpClient().send(HttpRequest.newBuilder(target).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.internal("interrupted while connecting to the kubelet");
-        } catch (IOException e) {
-            throw unreachable(nodeName, e);
-        }
+        HttpResponse<InputStream> answer = send(nodeName, HttpRequest.newBuilder(target).GET().build());
         try (InputStream body = answer.body()) {
             if (answer.statusCode() != 200) {
                 String message = new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8).trim();
                 throw ApiException.badRequest(message.isEmpty() ? "the kubelet answered " + answer.statusCode() : message);
             }
-            exchange.startStream(200, "text/plain");
-            byte[] buffer = new byte[16 * 1024];
-            int read;
-            try {
-                while ((read = body.read(buffer)) >= 0) {
-                    if (read > 0) {
-                        exchange.stream(java.util.Arrays.copyOf(buffer, read));
-                    }
-                }
-            } catch (IOException clientOrKubeletGone) {
-                // A follower that stopped (kubectl logs -f ended) or a kubelet that went away: end quietly.
-                exchange.abort(clientOrKubeletGone);
-                return;
-            }
-            exchange.endStream();
+            relay(body, exchange, 200, "text/plain");
         }
     }
 

@@ -255,6 +255,15 @@ class StreamingTest {
         assertThat(v5.text(2)).isEqualTo("done\n");
         assertThat(v5.text(3)).contains("\"reason\":\"NonZeroExitCode\"").contains("\"reason\":\"ExitCode\",\"message\":\"3\"");
 
+        // A terminal: the size sent on the resize channel (4) is what the process sees.
+        ChannelSession tty = new ChannelSession();
+        java.net.http.WebSocket terminal = openExec("command=sh&command=-c&command=sleep+1%3B+stty+size&stdin=1&stdout=1&tty=1",
+                "v5.channel.k8s.io", tty);
+        terminal.sendBinary(java.nio.ByteBuffer.wrap("\u0004{\"Width\":123,\"Height\":45}".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(tty.closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        assertThat(tty.text(1)).contains("45 123");
+
         ChannelSession v4 = new ChannelSession();
         java.net.http.WebSocket older = openExec("command=echo&command=hi&stdout=1", "v4.channel.k8s.io", v4);
         assertThat(older.getSubprotocol()).isEqualTo("v4.channel.k8s.io");
