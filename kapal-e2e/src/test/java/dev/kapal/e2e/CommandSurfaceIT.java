@@ -157,6 +157,10 @@ class CommandSurfaceIT {
                 .contains("a:\n----\n1\n").contains("b:\n----\n2\n");
         assertThat(ok(k.run("describe", "-n", ns, "secret", "generic")).out()).containsPattern("(?m)^Type:\\s+Opaque$")
                 .containsPattern("(?m)^password:\\s+6 bytes$");
+        // Seed 004: kubectl describe ingress.
+        assertThat(ok(k.run("describe", "-n", ns, "ingress", "ing")).out()).containsPattern("(?m)^Rules:$")
+                .containsPattern("(?m)^\\s+Host\\s+Path\\s+Backends$").containsPattern("(?m)^\\s+foo.example\\s*$")
+                .containsPattern("(?m)^\\s+/bar\\s+cip:80 ");
         assertThat(ok(k.run("describe", "namespace", ns)).out()).containsPattern("(?m)^Status:\\s+Active$").contains("Resource Quotas");
         String node = ok(k.run("describe", "node", NODE)).out();
         assertThat(node).containsPattern("(?m)^Roles:\\s+").contains("Conditions:").containsPattern("Ready\\s+True")
@@ -231,6 +235,78 @@ class CommandSurfaceIT {
         assertThat(ok(k.run("get", "-n", ns, "deployment", "app", "-o", "json")).out()).contains("\"kind\": \"Deployment\"");
         assertThat(ok(k.run("get", "-n", ns, "deployment", "app", "-o", "wide")).out().lines().findFirst().orElseThrow())
                 .matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR");
+    }
+
+    /** Seed 003's Label/label-pod.yaml, verbatim (its separator comment and trailing space included). */
+    private static final String LABEL_PODS = """
+            ## Label/label-pod.yaml
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: nginx-pod-a
+              labels:
+                env: test
+                app: photo-view
+            spec:
+              containers:
+              - image: nginx
+                name: photoview-container
+
+            --- ## --- 를 사용해 하나의 파일에 2개의 리소스 정보 입력 가능
+
+            apiVersion: v1\s
+            kind: Pod
+            metadata:
+              name: nginx-pod-b
+              labels:
+                env: test
+                app: imagetrain
+            spec:
+              containers:
+              - image: nginx
+                name: photoview-container
+            """;
+
+    /** Seed 003's label session: apply, --show-labels, apply again (unchanged/configured), and -l in every selector form. */
+    @ParameterizedTest(name = "kubectl {0}")
+    @FieldSource("VERSIONS")
+    void seed003LabelSelectors(String version) throws Exception {
+        Kubectl k = Kubectl.of(version, server.kubeconfig());
+        String ns = ns(version) + "-labels";
+        ok(k.run("create", "namespace", ns));
+        Path file = work.resolve("label-pod-" + version + ".yaml");
+        Files.writeString(file, LABEL_PODS);
+        assertThat(ok(k.run("apply", "-n", ns, "-f", file.toString())).out())
+                .isEqualTo("pod/nginx-pod-a created\npod/nginx-pod-b created\n");
+        String shown = k.awaitOutput(WAIT, out -> out.lines().skip(1).filter(line -> line.contains(" Running ")).count() == 2,
+                "get", "pod", "-n", ns, "--show-labels");
+        List<String> lines = shown.lines().toList();
+        assertThat(lines.getFirst()).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s+LABELS");
+        assertThat(lines.get(1)).matches("nginx-pod-a\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+app=photo-view,env=test");
+        assertThat(lines.get(2)).matches("nginx-pod-b\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+app=imagetrain,env=test");
+
+        Files.writeString(file, LABEL_PODS.replace("app: imagetrain", "app: predictoin"));
+        assertThat(ok(k.run("apply", "-n", ns, "-f", file.toString())).out())
+                .isEqualTo("pod/nginx-pod-a unchanged\npod/nginx-pod-b configured\n");
+        assertThat(ok(k.run("get", "pod", "-n", ns, "--show-labels")).out().lines().toList().get(2))
+                .matches("nginx-pod-b\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+app=predictoin,env=test");
+
+        assertThat(names(k, ns, "app=photo-view,env=test")).containsExactly("nginx-pod-a");
+        assertThat(names(k, ns, "app!=photo-view")).containsExactly("nginx-pod-b");
+        assertThat(names(k, ns, "app in (photo-view,predictoin)")).containsExactly("nginx-pod-a", "nginx-pod-b");
+        assertThat(names(k, ns, "app notin (photo-view)")).containsExactly("nginx-pod-b");
+        assertThat(names(k, ns, "env")).containsExactly("nginx-pod-a", "nginx-pod-b");
+        Kubectl.Result none = ok(k.run("get", "pod", "-n", ns, "-l", "!env"));
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).isEqualTo("No resources found in " + ns + " namespace.\n");
+        List<String> table = ok(k.run("get", "pod", "-n", ns, "-l", "app=photo-view,env=test")).out().lines().toList();
+        assertThat(table.getFirst()).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE");
+        assertThat(table).hasSize(2);
+    }
+
+    private static List<String> names(Kubectl k, String ns, String selector) {
+        return ok(k.run("get", "pod", "-n", ns, "-l", selector, "-o", "custom-columns=NAME:.metadata.name", "--no-headers"))
+                .out().lines().toList();
     }
 
     /** Seed 004's ReplicaSet manifest, comment and all. */
