@@ -92,18 +92,8 @@ public final class ApiServer implements AutoCloseable {
         }
         this.admissions = List.copyOf(plugins);
         String issuer = "https://kubernetes.default.svc." + config.clusterDomain();
-        this.tokens = new ServiceAccountTokens(config.tls().serviceAccountKey().orElseGet(ApiServer::ephemeralServiceAccountKey),
+        this.tokens = new ServiceAccountTokens(config.tls().serviceAccountKey().orElseGet(dev.kapal.apiserver.tls.ClusterPki::newServiceAccountKey),
                 issuer, List.of(issuer), clock);
-    }
-
-    private static java.security.KeyPair ephemeralServiceAccountKey() {
-        try {
-            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException unavailable) {
-            throw new IllegalStateException(unavailable);
-        }
     }
 
     /** The service account token issuer (TokenRequest, the bearer-token authenticator). */

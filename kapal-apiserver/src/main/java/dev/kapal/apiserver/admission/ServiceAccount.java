@@ -58,16 +58,14 @@ public final class ServiceAccount implements Admission {
             return;
         }
         ObjectNode spec = pod.path("spec") instanceof ObjectNode existing ? existing : pod.putObject("spec");
-        String name = spec.path("serviceAccountName").asText("");
-        if (name.isEmpty()) {
-            name = "default";
-            spec.put("serviceAccountName", name);
+        if (spec.path("serviceAccountName").asText("").isEmpty()) {
+            spec.put("serviceAccountName", "default");
         }
+        String name = spec.path("serviceAccountName").asText();
         String namespace = pod.path("metadata").path("namespace").asText("");
         ObjectNode account = lookUp(namespace, name).orElseThrow(() -> ApiException.forbidden(PODS,
-                pod.path("metadata").path("name").asText(""), "error looking up service account " + namespace + "/"
-                        + pod.path("spec").path("serviceAccountName").asText() + ": serviceaccount \""
-                        + pod.path("spec").path("serviceAccountName").asText() + "\" not found"));
+                pod.path("metadata").path("name").asText(""), "error looking up service account " + namespace + "/" + name
+                        + ": serviceaccount \"" + name + "\" not found"));
         JsonNode pullSecrets = spec.path("imagePullSecrets");
         if ((!pullSecrets.isArray() || pullSecrets.isEmpty()) && account.path("imagePullSecrets").isArray()
                 && !account.path("imagePullSecrets").isEmpty()) {

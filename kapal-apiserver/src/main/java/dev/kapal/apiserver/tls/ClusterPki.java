@@ -11,7 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
@@ -129,17 +128,15 @@ public final class ClusterPki {
                 throw new IOException(file + " is not a usable RSA key: " + unusable.getMessage(), unusable);
             }
         }
-        KeyPair keys;
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            keys = generator.generateKeyPair();
-        } catch (GeneralSecurityException unavailable) {
-            throw new IllegalStateException("this JDK cannot make RSA keys", unavailable);
-        }
+        KeyPair keys = newServiceAccountKey();
         AtomicFiles.write(file, Pem.privateKey(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII), SECRET);
         generated.add(SERVICE_ACCOUNT_KEY);
         return keys;
+    }
+
+    /** A new service account signing key: RSA 2048, as upstream's tokens are RS256. */
+    public static KeyPair newServiceAccountKey() {
+        return Certificates.newClientKeyPair();
     }
 
     /** The key pair service account tokens are signed and verified with. */
