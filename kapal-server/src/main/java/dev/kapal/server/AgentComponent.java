@@ -102,11 +102,18 @@ final class AgentComponent implements Component {
         Component.completeWith(ready, kubelet.ready());
     }
 
+    /**
+     * The names the kubelet's serving certificate is valid for: the node's name and the host name
+     * (the same by default, when no {@code --node-name} is given) and the advertise address.
+     */
+    static SubjectAlternativeNames kubeletServingNames(String nodeName, String hostName, java.net.InetAddress address) {
+        return new SubjectAlternativeNames(new java.util.LinkedHashSet<>(java.util.List.of(nodeName, hostName)), Set.of(address));
+    }
+
     /** The kubelet API on {@code --kubelet-port}, valid for the node's name, host name and address. */
     private KubeletServer startKubeletApi() {
         ClusterPki pki = certificates.pki();
-        SubjectAlternativeNames names = new SubjectAlternativeNames(Set.of(config.nodeName(), host.hostName()),
-                Set.of(config.advertiseAddress()));
+        SubjectAlternativeNames names = kubeletServingNames(config.nodeName(), host.hostName(), config.advertiseAddress());
         IssuedCertificate serving = pki.issueKubeletServingCertificate(config.nodeName(), names);
         KubeletServer server = new KubeletServer(config.nodeName(), runtime.runtime(),
                 new KubeletServer.Tls(serving.key(), List.of(serving.certificate(), pki.serverCa().certificate()),
